@@ -1,0 +1,3 @@
+"""Kooperationswissen: curated YAML → validated → SQLite → Datasette."""
+
+__version__ = "0.1.0"

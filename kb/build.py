@@ -1,0 +1,386 @@
+"""Build the published SQLite database from validated records.
+
+Layout (all derived from ``kb.model``):
+- one table per kind; scalar fields are columns, a reference is ``<field>_id`` with a foreign key;
+- a link table per list of references (``case_fields``, ``quote_factors`` …) and a child table per
+  list of objects (``case_factors``, ``case_partners``, ``person_roles`` …), with foreign keys and indexes;
+- JSON-array label columns on ``cases`` for Datasette's array facets;
+- FTS5 ``unicode61 remove_diacritics 2`` on the main text columns, plus one ranked search index
+  over every kind (``search_documents`` + stemmed and trigram FTS5 tables, see ``kb.text``);
+- ``build_info``: data commit and hash, build time, counts, schema and kb version.
+
+The database is written to a temporary file next to the target and atomically renamed,
+so a failed build leaves the previous database untouched.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sqlite3
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import sqlite_utils
+
+import kb
+from kb import text
+from kb.load import Record
+from kb.model import KINDS, Field, Kind
+from kb.problems import DataError
+from kb.validate import validate_dir
+
+SCHEMA_VERSION = 1
+FTS_TOKENIZE = "unicode61 remove_diacritics 2"
+FTS_COLUMNS = {
+    "cases": ["title", "summary", "description"],
+    "quotes": ["text", "role_as_stated", "unattributed"],
+    "factors": ["label", "label_en", "definition", "alt_labels"],
+    "organizations": ["name"],
+    "people": ["name"],
+    "events": ["title", "topic", "place", "venue"],
+    "sources": ["title", "publisher"],
+}
+_SQL_TYPES = {"int": int, "float": float, "bool": int}
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    db_path: Path
+    counts: dict[str, int]
+    seconds: float
+
+
+# ---------------------------------------------------------------------------- layout
+
+
+def ref_column(field: Field) -> str:
+    return f"{field.name}_id"
+
+
+def link_columns(kind: Kind, field: Field) -> tuple[str, str]:
+    """(parent column, target column) of a link table."""
+    return f"{kind.name}_id", field.column or f"{field.item.ref}_id"
+
+
+def child_table(kind: Kind, field: Field) -> str:
+    return field.table or f"{kind.name}_{field.name}"
+
+
+def _stored_in_row(f: Field, nested: bool) -> bool:
+    """Whether a field is a column of its row. Lists of references get a link table, except
+    inside child rows (``notes[].sources``), where they are stored as JSON arrays."""
+    if f.type == "object" or (f.type == "list" and f.item.type == "object"):
+        return False
+    return nested or not (f.type == "list" and f.item.type == "ref")
+
+
+def _columns(fields: Iterable[Field], nested: bool = False) -> dict[str, type]:
+    return {ref_column(f) if f.type == "ref" else f.name: _SQL_TYPES.get(f.type, str)
+            for f in fields if _stored_in_row(f, nested)}
+
+
+def _foreign_keys(fields: Iterable[Field]) -> list[tuple[str, str, str]]:
+    return [(ref_column(f), KINDS[f.ref].table, "id") for f in fields if f.type == "ref"]
+
+
+# ---------------------------------------------------------------------------- rows
+
+
+def _values(fields: Iterable[Field], data: dict[str, Any], nested: bool = False) -> dict[str, Any]:
+    row: dict[str, Any] = {}
+    for f in fields:
+        if not _stored_in_row(f, nested):
+            continue
+        value = data.get(f.name, f.default)
+        if f.type == "list" and value is not None:
+            value = json.dumps(value, ensure_ascii=False)
+        elif f.type == "bool" and value is not None:
+            value = int(value)
+        elif f.type == "partial_date" and value is not None:
+            value = str(value)  # a bare year may be written as a YAML number
+        row[ref_column(f) if f.type == "ref" else f.name] = value
+    return row
+
+
+class _Labels:
+    """id → label of every record, for label columns and the search index."""
+
+    def __init__(self, records: dict[str, list[Record]]):
+        self._labels = {name: {r.id: r.data.get(KINDS[name].label, r.id) for r in rs}
+                        for name, rs in records.items()}
+        self.data = {name: {r.id: r.data for r in rs} for name, rs in records.items()}
+
+    def __call__(self, kind: str, id_: str | None) -> str | None:
+        return self._labels[kind].get(id_) if id_ else None
+
+
+def _facet_labels(field: Field, data: dict[str, Any], labels: _Labels) -> list[str]:
+    out: list[str] = []
+    for item in data.get(field.name) or []:
+        if field.facet_via:
+            ref_field = next(f for f in field.item.fields if f.name == field.facet_via)
+            label = labels(ref_field.ref, item.get(field.facet_via))
+        else:
+            label = labels(field.item.ref, item)
+        if label and label not in out:
+            out.append(label)
+    return out
+
+
+def _case_extras(data: dict[str, Any], labels: _Labels) -> dict[str, Any]:
+    """Columns on ``cases`` copied from the municipality and events, so the cases table facets on them."""
+    municipality = labels.data["municipality"].get(data.get("municipality"), {})
+    event_dates = sorted(str(labels.data["event"][e]["date"]) for e in data.get("presented_at") or []
+                         if labels.data["event"].get(e, {}).get("date"))
+    year_from = (event_dates or [None])[0] or data.get("period_start")
+    return {
+        "state_id": municipality.get("state"),
+        "municipality_kind_id": municipality.get("kind"),
+        "year": int(str(year_from)[:4]) if year_from else None,
+    }
+
+
+# ---------------------------------------------------------------------------- search index
+
+
+def _synonym_groups(records: dict[str, list[Record]]) -> list[tuple[list[str], str]]:
+    """(stem sequences of each member, expansion text) per synonym group and per factor."""
+    groups = []
+    for record in records["synonym"]:
+        terms = record.data["terms"]
+        groups.append(([text.stem_text(t) for t in terms], " ".join(terms)))
+    for record in records["factor"]:
+        terms = [record.data["label"], *(record.data.get("alt_labels") or [])]
+        groups.append(([text.stem_text(t) for t in terms], " ".join(terms)))
+    return groups
+
+
+def _expand(stems: str, groups: list[tuple[list[str], str]]) -> str:
+    padded = f" {stems} "
+    return " ".join(expansion for members, expansion in groups
+                    if any(m and f" {m} " in padded for m in members))
+
+
+SEARCH_KIND_LABELS = {"case": "Praxisbeispiel", "quote": "Zitat", "factor": "Erfolgsfaktor",
+                      "organization": "Organisation", "event": "Veranstaltung"}
+_SEARCH_DOCUMENT_COLUMNS = ("kind", "kind_label", "table_name", "record_id", "title", "body")
+
+
+def _search_documents(records: dict[str, list[Record]], labels: _Labels) -> Iterable[dict[str, Any]]:
+    def doc(kind: str, id_: str, title: str, body: str, extra: str = "") -> dict[str, Any]:
+        return {"kind": kind, "kind_label": SEARCH_KIND_LABELS[kind], "table_name": KINDS[kind].table,
+                "record_id": id_, "title": title, "body": body, "extra": extra}
+
+    for r in records["case"]:
+        d = r.data
+        extra = " ".join(filter(None, [
+            labels("municipality", d["municipality"]),
+            *_facet_labels(KINDS["case"].field("fields"), d, labels),
+            *_facet_labels(KINDS["case"].field("factors"), d, labels),
+            *(p.get("label") or labels("organization", p.get("organization")) or "" for p in d.get("partners") or []),
+        ]))
+        yield doc("case", r.id, d["title"], "\n\n".join(filter(None, [d["summary"], d.get("description")])), extra)
+    for r in records["quote"]:
+        d = r.data
+        speaker = labels("person", d.get("speaker")) or d.get("unattributed") or ""
+        factors = (labels("factor", f) for f in d.get("factors") or [])
+        yield doc("quote", r.id, speaker, d["text"], " ".join(filter(None, [d.get("role_as_stated"), *factors])))
+    for r in records["factor"]:
+        d = r.data
+        yield doc("factor", r.id, d["label"], d["definition"], " ".join([d["label_en"], *(d.get("alt_labels") or [])]))
+    for r in records["organization"]:
+        yield doc("organization", r.id, r.data["name"], "", labels("actor_type", r.data["actor_type"]) or "")
+    for r in records["event"]:
+        d = r.data
+        yield doc("event", r.id, d["title"], d.get("topic") or "",
+                  " ".join(filter(None, [d.get("place"), labels("municipality", d.get("municipality")), d.get("venue")])))
+
+
+def _write_search_index(db: sqlite_utils.Database, records: dict[str, list[Record]], labels: _Labels) -> None:
+    groups = _synonym_groups(records)
+    documents = list(_search_documents(records, labels))
+    db["search_documents"].create({"id": int, **{c: str for c in _SEARCH_DOCUMENT_COLUMNS}},
+                                  pk="id", not_null=set(_SEARCH_DOCUMENT_COLUMNS))
+    db.execute(f"CREATE VIRTUAL TABLE search_stems USING fts5(title, body, terms, tokenize='{FTS_TOKENIZE}')")
+    db.execute("CREATE VIRTUAL TABLE search_trigrams USING fts5(title, body, tokenize='trigram')")
+    doc_rows, stem_rows, trigram_rows = [], [], []
+    for rowid, d in enumerate(documents, start=1):
+        doc_rows.append({"id": rowid, **{k: d[k] for k in _SEARCH_DOCUMENT_COLUMNS}})
+        title_stems, body_stems = text.stem_text(d["title"]), text.stem_text(d["body"])
+        extra_stems = text.stem_text(d["extra"])
+        synonyms = _expand(f"{title_stems} {body_stems} {extra_stems}", groups)
+        stem_rows.append((rowid, title_stems, body_stems, f"{extra_stems} {text.stem_text(synonyms)}".strip()))
+        trigram_rows.append((rowid, text.fold(d["title"]), text.fold(f"{d['body']} {d['extra']}")))
+    db["search_documents"].insert_all(doc_rows)
+    db.conn.executemany("INSERT INTO search_stems(rowid, title, body, terms) VALUES (?, ?, ?, ?)", stem_rows)
+    db.conn.executemany("INSERT INTO search_trigrams(rowid, title, body) VALUES (?, ?, ?)", trigram_rows)
+    db["search_documents"].create_index(["kind", "record_id"], unique=True)
+
+
+# ---------------------------------------------------------------------------- tables
+
+
+def _published(records: dict[str, list[Record]]) -> dict[str, list[Record]]:
+    """Drop ``visibility: internal`` records: they are validated but never published."""
+    return {name: sorted((r for r in rs if r.data.get("visibility", "public") == "public"), key=lambda r: r.id)
+            for name, rs in records.items()}
+
+
+def _write_kind(db: sqlite_utils.Database, kind: Kind, records: list[Record], labels: _Labels,
+                published_ids: dict[str, set[str]]) -> None:
+    columns = {"id": str, **_columns(kind.fields[1:])}
+    facet_fields = [f for f in kind.fields if f.facet_column]
+    for f in facet_fields:
+        columns[f.facet_column] = str
+    extras = kind.name == "case"
+    if extras:
+        columns.update({"state_id": str, "municipality_kind_id": str, "year": int})
+    foreign_keys = _foreign_keys(kind.fields)
+    if extras:
+        foreign_keys += [("state_id", "states", "id"), ("municipality_kind_id", "municipality_kinds", "id")]
+    not_null = {ref_column(f) if f.type == "ref" else f.name
+                for f in kind.fields if f.required and f.type != "list"} | ({"visibility"} if "visibility" in
+                                                                            kind.field_names else set())
+    table = db[kind.table]
+    table.create(columns, pk="id", foreign_keys=foreign_keys, not_null=not_null)
+    rows = []
+    for r in records:
+        row = {"id": r.id, **_values(kind.fields[1:], r.data)}
+        for f in facet_fields:
+            row[f.facet_column] = json.dumps(_facet_labels(f, r.data, labels), ensure_ascii=False)
+        if extras:
+            row.update(_case_extras(r.data, labels))
+        rows.append(row)
+    table.insert_all(rows, batch_size=max(1, 999 // len(columns)))
+    for fk_column, _, _ in foreign_keys:
+        table.create_index([fk_column])
+    if kind.table in FTS_COLUMNS:
+        table.enable_fts(FTS_COLUMNS[kind.table], tokenize=FTS_TOKENIZE)
+
+    for f in kind.fields:
+        if f.is_link_list:
+            _write_links(db, kind, f, records, published_ids)
+        elif f.is_child_list:
+            _write_children(db, kind, f, records, published_ids)
+
+
+def _write_links(db: sqlite_utils.Database, kind: Kind, field: Field, records: list[Record],
+                 published_ids: dict[str, set[str]]) -> None:
+    parent, target = link_columns(kind, field)
+    target_ids = published_ids[field.item.ref]
+    rows = [{parent: r.id, target: value, "position": i}
+            for r in records for i, value in enumerate(r.data.get(field.name) or []) if value in target_ids]
+    table = db[child_table(kind, field)]
+    table.create({parent: str, target: str, "position": int}, pk=(parent, target),
+                 foreign_keys=[(parent, kind.table, "id"), (target, KINDS[field.item.ref].table, "id")])
+    table.insert_all(rows)
+    table.create_index([target])
+
+
+def _write_children(db: sqlite_utils.Database, kind: Kind, field: Field, records: list[Record],
+                    published_ids: dict[str, set[str]]) -> None:
+    parent = f"{kind.name}_id"
+    members = field.item.fields
+    columns = {parent: str, "position": int, **_columns(members, nested=True)}
+    ref_members = [m for m in members if m.type == "ref"]
+    rows = []
+    for r in records:
+        for i, item in enumerate(r.data.get(field.name) or []):
+            if any(item.get(m.name) and item[m.name] not in published_ids[m.ref] for m in ref_members):
+                continue
+            rows.append({parent: r.id, "position": i, **_values(members, item, nested=True)})
+    table = db[child_table(kind, field)]
+    foreign_keys = [(parent, kind.table, "id"), *_foreign_keys(members)]
+    table.create(columns, pk=(parent, "position"), foreign_keys=foreign_keys,
+                 not_null={ref_column(m) if m.type == "ref" else m.name for m in members if m.required})
+    table.insert_all(rows, batch_size=max(1, 999 // len(columns)))
+    for fk_column, _, _ in foreign_keys[1:]:
+        table.create_index([fk_column])
+
+
+# ---------------------------------------------------------------------------- provenance
+
+
+def data_fingerprint(data_dir: Path) -> str:
+    """SHA-256 over the relative paths and contents of every data file."""
+    digest = hashlib.sha256()
+    for file in sorted(data_dir.rglob("*.yaml")):
+        digest.update(str(file.relative_to(data_dir)).encode() + b"\0")
+        digest.update(file.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def data_commit(data_dir: Path) -> str | None:
+    try:
+        out = subprocess.run(["git", "-C", str(data_dir), "log", "-1", "--format=%H", "--", "."],
+                             capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def _build_time() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)
+    return moment.replace(microsecond=0).isoformat()
+
+
+# ---------------------------------------------------------------------------- entry point
+
+
+def build_database(data_dir: Path | str, db_path: Path | str) -> BuildReport:
+    """Validate ``data_dir`` and atomically (re)write ``db_path``.
+
+    Raises ``DataError`` with every problem when the data is invalid; the existing
+    database is then left untouched.
+    """
+    started = time.perf_counter()
+    data_dir, db_path = Path(data_dir), Path(db_path)
+    result, problems = validate_dir(data_dir)
+    if problems:
+        raise DataError(problems)
+    records = _published(result.records)
+    labels = _Labels(records)
+    published_ids = {name: {r.id for r in rs} for name, rs in records.items()}
+
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp_path = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
+    tmp_path.unlink(missing_ok=True)
+    try:
+        conn = sqlite3.connect(tmp_path)
+        db = sqlite_utils.Database(conn)
+        db.execute("PRAGMA page_size = 16384")
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
+        with db.atomic():
+            for kind in KINDS.values():
+                _write_kind(db, kind, records[kind.name], labels, published_ids)
+            _write_search_index(db, records, labels)
+            counts = {kind.table: len(records[kind.name]) for kind in KINDS.values()}
+            db["build_info"].insert({
+                "id": 1,
+                "data_commit": data_commit(data_dir),
+                "data_fingerprint": data_fingerprint(data_dir),
+                "built_at": _build_time(),
+                "schema_version": SCHEMA_VERSION,
+                "kb_version": kb.__version__,
+                "sqlite_version": sqlite3.sqlite_version,
+                "counts": json.dumps(counts, ensure_ascii=False),
+            }, pk="id")
+        violations = db.execute("PRAGMA foreign_key_check").fetchall()
+        if violations:
+            raise RuntimeError(f"foreign key violations after build: {violations[:5]}")
+        db.execute("ANALYZE")
+        conn.commit()
+        conn.close()
+        with open(tmp_path, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp_path, db_path)
+    finally:
+        tmp_path.unlink(missing_ok=True)
+    return BuildReport(db_path, counts, time.perf_counter() - started)

@@ -1,0 +1,131 @@
+"""The ``kb`` command: thin click wrappers around kb.validate, kb.build, kb.site and kb.serve."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kb import __version__
+from kb.build import build_database
+from kb.problems import DataError
+from kb.validate import validate_dir
+
+DEFAULT_DATA = Path("data")
+DEFAULT_DB = Path("build") / "kb.db"
+
+
+def _data_dir(path: Path) -> Path:
+    if not path.is_dir():
+        raise click.UsageError(f"Datenordner '{path}' nicht gefunden (erwartet: ein Ordner mit sources.yaml, cases/ …)")
+    return path
+
+
+def _report_problems(problems) -> None:
+    for problem in problems:
+        click.echo(problem.format())
+    click.echo(f"{len(problems)} Problem(e) gefunden.", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kb")
+def cli() -> None:
+    """Kooperationswissen: Daten prüfen, bauen und veröffentlichen.
+
+    Example:
+
+        kb validate && kb build && kb serve
+    """
+
+
+@cli.command()
+@click.argument("data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA)
+def validate(data_dir: Path) -> None:
+    """Prüft alle YAML-Dateien in DATA_DIR und meldet jedes Problem mit Datei:Zeile:Spalte.
+
+    Exit-Code 0: alles in Ordnung; 1: Probleme in den Daten; 2: falscher Aufruf.
+
+    Example:
+
+        kb validate data
+    """
+    result, problems = validate_dir(_data_dir(data_dir))
+    if problems:
+        _report_problems(problems)
+        sys.exit(1)
+    total = sum(len(r) for r in result.records.values())
+    click.echo(f"OK: {total} Datensätze in {data_dir} geprüft, keine Probleme.")
+
+
+@cli.command()
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True,
+              help="Ordner mit den YAML-Daten.")
+@click.option("--db", "db_path", type=click.Path(path_type=Path), default=DEFAULT_DB, show_default=True,
+              help="Zieldatei der SQLite-Datenbank.")
+def build(data_dir: Path, db_path: Path) -> None:
+    """Baut die SQLite-Datenbank aus den geprüften Daten.
+
+    Bei Problemen in den Daten wird nichts geschrieben; eine vorhandene Datenbank bleibt unverändert.
+
+    Example:
+
+        kb build --data data --db build/kb.db
+    """
+    try:
+        report = build_database(_data_dir(data_dir), db_path)
+    except DataError as exc:
+        _report_problems(exc.problems)
+        click.echo("Build abgebrochen; die vorhandene Datenbank bleibt unverändert.", err=True)
+        sys.exit(1)
+    counts = ", ".join(f"{table} {n}" for table, n in report.counts.items() if n)
+    click.echo(f"{report.db_path} gebaut in {report.seconds:.2f} s ({counts}).")
+
+
+@cli.command()
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True,
+              help="Ordner mit den YAML-Daten.")
+@click.option("--db", "db_path", type=click.Path(path_type=Path), default=DEFAULT_DB, show_default=True,
+              help="SQLite-Datenbank, die veröffentlicht wird.")
+@click.option("--metadata", type=click.Path(path_type=Path, exists=True), default=Path("metadata.yml"),
+              show_default=True, help="Datasette-Metadaten.")
+@click.option("-p", "--port", type=int, default=8001, show_default=True, help="Port auf 127.0.0.1.")
+def serve(data_dir: Path, db_path: Path, metadata: Path, port: int) -> None:
+    """Baut neu, wenn sich die Daten geändert haben, und startet Datasette auf 127.0.0.1.
+
+    Example:
+
+        kb serve --port 8001
+    """
+    from kb.serve import ensure_built, run_datasette
+
+    try:
+        report = ensure_built(_data_dir(data_dir), db_path)
+    except DataError as exc:
+        _report_problems(exc.problems)
+        sys.exit(1)
+    if report:
+        click.echo(f"{db_path} neu gebaut in {report.seconds:.2f} s.")
+    click.echo(f"Kooperationswissen läuft auf http://127.0.0.1:{port}/  (Beenden mit Strg+C)")
+    sys.exit(run_datasette(db_path, metadata, port))
+
+
+@cli.command()
+@click.option("--check", is_flag=True, help="Nur prüfen, ob die Dateien aktuell sind (Exit-Code 1, wenn nicht).")
+def generate(check: bool) -> None:
+    """Schreibt metadata.yml und die JSON-Schemas (docs/schemas/) aus dem Datenmodell neu.
+
+    Editoren mit yaml-language-server nutzen die Schemas für Autovervollständigung.
+
+    Example:
+
+        kb generate --check
+    """
+    from kb.site import REPO_ROOT, stale_files, write_generated
+
+    if check:
+        stale = stale_files(REPO_ROOT)
+        for path in stale:
+            click.echo(f"veraltet: {path} (mit 'kb generate' neu schreiben)")
+        sys.exit(1 if stale else 0)
+    for path in write_generated(REPO_ROOT):
+        click.echo(f"geschrieben: {path}")

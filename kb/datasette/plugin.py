@@ -1,0 +1,40 @@
+"""The kb Datasette plugin: German search functions for SQL and safe rendering of their output.
+
+Registered through the ``datasette`` entry point in pyproject.toml, so ``datasette publish …
+--install kooperationswissen`` serves the same site anywhere.
+"""
+from __future__ import annotations
+
+import html
+import re
+
+from datasette import hookimpl
+from markupsafe import Markup
+
+from kb import text
+
+SNIPPET_COLUMN = "ausschnitt"
+LINK_COLUMN = "link"
+_MARK = re.compile(r"&lt;(/?)mark&gt;")
+
+
+@hookimpl
+def prepare_connection(conn):
+    conn.create_function("kb_match", 1, text.match_query, deterministic=True)
+    conn.create_function("kb_trigram", 1, text.trigram_query, deterministic=True)
+    conn.create_function("kb_snippet", 2, text.snippet, deterministic=True)
+    conn.create_function("kb_fold", 1, lambda value: text.fold(value or ""), deterministic=True)
+    conn.create_function("kb_stem", 1, text.stem_text, deterministic=True)
+
+
+@hookimpl
+def render_cell(value, column):
+    """Show <mark> in search snippets and make internal links clickable; everything else stays escaped."""
+    if not isinstance(value, str):
+        return None
+    if column == SNIPPET_COLUMN:
+        # Escape everything, then let only the <mark> tags through: safe for any SQL result.
+        return Markup(_MARK.sub(r"<\1mark>", html.escape(html.unescape(value))))
+    if column == LINK_COLUMN and re.fullmatch(r"/[\w/%.-]+", value):
+        return Markup(f'<a href="{html.escape(value)}">{html.escape(value)}</a>')
+    return None

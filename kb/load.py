@@ -1,0 +1,168 @@
+"""Read data/**/*.yaml into records that remember the file, line and column of every value.
+
+YAML is composed into nodes (libyaml's C parser when present) and converted here,
+so that duplicate keys become errors instead of silently losing data, and dates
+stay strings that validation checks (PyYAML raises a bare ValueError on 2018-02-30).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kb.model import KINDS, Kind
+from kb.problems import Problem, display_path
+
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass
+class Record:
+    kind: Kind
+    data: dict[str, Any]
+    file: Path
+    positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str | None:
+        value = self.data.get("id")
+        return value if isinstance(value, str) else None
+
+    def where(self, path: PathKey = ()) -> tuple[int, int]:
+        """Line and column (1-based) of the value at ``path``, or of its closest parent."""
+        while path and path not in self.positions:
+            path = path[:-1]
+        return self.positions.get(path, (1, 1))
+
+    def problem(self, path: PathKey, message: str, expected: str = "", suggestion: str = "") -> Problem:
+        line, column = self.where(path)
+        return Problem(display_path(self.file), line, column, format_path(path), message, expected, suggestion)
+
+
+@dataclass
+class LoadResult:
+    records: dict[str, list[Record]]
+    problems: list[Problem]
+
+
+def format_path(path: PathKey) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:null": lambda v: None,
+    "tag:yaml.org,2002:bool": lambda v: v.lower() in ("true", "yes", "on"),
+    "tag:yaml.org,2002:int": lambda v: int(v.replace("_", ""), 10 if v.lstrip("+-").isdigit() else 0),
+    "tag:yaml.org,2002:float": lambda v: float(v.replace("_", "")),
+    "tag:yaml.org,2002:timestamp": str,  # kept as text: validation checks the calendar
+    "tag:yaml.org,2002:str": str,
+}
+
+
+class _Converter:
+    """Turns a composed node tree into Python values, recording positions and problems."""
+
+    def __init__(self, file: Path):
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def problem(self, node: yaml.Node, field: str, message: str, expected: str = "") -> None:
+        mark = node.start_mark
+        self.problems.append(Problem(display_path(self.file), mark.line + 1, mark.column + 1, field, message, expected))
+
+    def convert(self, node: yaml.Node, path: PathKey, positions: dict[PathKey, tuple[int, int]]) -> Any:
+        positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.MappingNode):
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = self.convert(key_node, path, {})
+                if not isinstance(key, (str, int)):
+                    self.problem(key_node, format_path(path), "Schlüssel muss ein Text sein", "feldname: wert")
+                    continue
+                if key in result:
+                    first_line = positions[(*path, key)][0]
+                    self.problem(key_node, format_path((*path, key)),
+                                 f"Schlüssel doppelt (schon in Zeile {first_line}); YAML würde den ersten Wert "
+                                 "stillschweigend verwerfen", "jeden Schlüssel nur einmal je Abschnitt")
+                    continue
+                result[key] = self.convert(value_node, (*path, key), positions)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(item, (*path, i), positions) for i, item in enumerate(node.value)]
+        construct = _SCALAR_TAGS.get(node.tag)
+        if construct is None:
+            self.problem(node, format_path(path), f"unbekannter YAML-Typ {node.tag}", "Text, Zahl, Liste oder Abschnitt")
+            return None
+        try:
+            return construct(node.value)
+        except ValueError:
+            return node.value
+
+
+def compose_file(file: Path) -> tuple[yaml.Node | None, list[Problem]]:
+    """Parse one file into a node tree; a syntax or encoding error becomes a problem."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(display_path(file), 1, 1, "", f"Datei ist kein UTF-8 ({exc.reason})",
+                              "in UTF-8 speichern")]
+    try:
+        return yaml.compose(text, Loader=Loader), []
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        detail = " ".join(filter(None, [exc.context, exc.problem]))
+        return None, [Problem(display_path(file), line, column, "", f"YAML-Syntaxfehler: {detail}",
+                              "gültiges YAML (Einrückung mit Leerzeichen, „: “ nach jedem Schlüssel)")]
+    except yaml.YAMLError as exc:
+        return None, [Problem(display_path(file), 1, 1, "", f"YAML-Syntaxfehler: {exc}", "gültiges YAML")]
+
+
+def kind_files(data_dir: Path, kind: Kind) -> list[Path]:
+    return sorted(data_dir.glob(kind.path))
+
+
+def load_file(file: Path, kind: Kind) -> tuple[list[Record], list[Problem]]:
+    node, problems = compose_file(file)
+    if node is None:
+        return [], problems
+    converter = _Converter(file)
+    where = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if kind.layout == "one":
+        positions: dict[PathKey, tuple[int, int]] = {}
+        value = converter.convert(node, (), positions)
+        if not isinstance(value, dict):
+            return [], [*converter.problems, Problem(display_path(file), *where, "", "Datei muss genau einen "
+                        "Datensatz als Abschnitt enthalten", "id: …, title: … auf oberster Ebene")]
+        return [Record(kind, value, file, positions)], converter.problems
+    if not isinstance(node, yaml.SequenceNode):
+        return [], [Problem(display_path(file), *where, "", "Datei muss eine Liste von Datensätzen enthalten",
+                            "- id: … je Datensatz")]
+    records = []
+    for index, item_node in enumerate(node.value):
+        positions = {}
+        item = converter.convert(item_node, (), positions)
+        if isinstance(item, dict):
+            records.append(Record(kind, item, file, positions))
+        else:
+            converter.problem(item_node, f"[{index}]", "Eintrag ist kein Datensatz", "- id: … mit Feldern darunter")
+    return records, converter.problems
+
+
+def load_data(data_dir: Path) -> LoadResult:
+    """Load every kind's files under ``data_dir``; problems are collected, never raised."""
+    records: dict[str, list[Record]] = {name: [] for name in KINDS}
+    problems: list[Problem] = []
+    for kind in KINDS.values():
+        for file in kind_files(data_dir, kind):
+            found, file_problems = load_file(file, kind)
+            records[kind.name].extend(found)
+            problems.extend(file_problems)
+    return LoadResult(records, problems)

@@ -1,0 +1,58 @@
+"""Data problems: one per wrong value, each pointing at file, line and field."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    column: int
+    field: str
+    message: str
+    expected: str = ""
+    suggestion: str = ""
+
+    def format(self) -> str:
+        hints = []
+        if self.expected:
+            hints.append(f"erwartet: {self.expected}")
+        if self.suggestion:
+            hints.append(f"meinten Sie '{self.suggestion}'?")
+        tail = f" ({'; '.join(hints)})" if hints else ""
+        where = f"{self.field}: " if self.field else ""
+        return f"{self.file}:{self.line}:{self.column}: {where}{self.message}{tail}"
+
+
+class DataError(Exception):
+    """Raised when data cannot be built; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        super().__init__(f"{len(self.problems)} Problem(e) in den Daten")
+
+    def report(self) -> str:
+        return "\n".join(p.format() for p in self.problems)
+
+
+def closest(value: object, candidates: object) -> str:
+    """The candidate most similar to ``value``, or '' when none is close."""
+    if not isinstance(value, str):
+        return ""
+    pool = [c for c in candidates if isinstance(c, str)]
+    lowered = {c.lower(): c for c in pool}
+    if value.lower() in lowered:
+        return lowered[value.lower()]
+    match = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=0.6)
+    return lowered[match[0]] if match else ""
+
+
+def display_path(path: Path) -> str:
+    """``path`` relative to the working directory where possible, as users typed it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,52 @@
+"""Serve the built database with Datasette, rebuilding first when the data changed."""
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from kb.build import BuildReport, build_database, data_fingerprint
+
+SETTINGS = {
+    "suggest_facets": "off",          # ~0.9 s per request at 100k rows (stack-notes.md)
+    "sql_time_limit_ms": "3000",
+    "facet_time_limit_ms": "1000",
+    "max_returned_rows": "1000",
+    "default_facet_size": "20",
+    "allow_download": "on",
+}
+
+
+def built_fingerprint(db_path: Path) -> str | None:
+    """The data fingerprint recorded in ``build_info``, or None for a missing or unreadable database."""
+    if not db_path.exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            row = conn.execute("select data_fingerprint from build_info where id = 1").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
+def ensure_built(data_dir: Path, db_path: Path) -> BuildReport | None:
+    """Rebuild when the data differs from what the database was built from; None when it is current."""
+    if built_fingerprint(db_path) == data_fingerprint(data_dir):
+        return None
+    return build_database(data_dir, db_path)
+
+
+def datasette_command(db_path: Path, metadata: Path, port: int, host: str = "127.0.0.1") -> list[str]:
+    command = [sys.executable, "-m", "datasette", "serve", "-i", str(db_path), "-m", str(metadata),
+               "-h", host, "-p", str(port)]
+    for name, value in SETTINGS.items():
+        command += ["--setting", name, value]
+    return command
+
+
+def run_datasette(db_path: Path, metadata: Path, port: int) -> int:
+    return subprocess.call(datasette_command(db_path, metadata, port))

@@ -1,0 +1,276 @@
+"""Generated artefacts: ``metadata.yml`` for Datasette and JSON Schema files for editors.
+
+Both are derived from ``kb.model`` and the table layout in ``kb.build``; tests fail when the
+checked-in copies are stale (run ``kb generate`` to refresh them).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kb.build import FTS_COLUMNS, child_table, link_columns, ref_column
+from kb.model import KINDS, PARTIAL_DATE_PATTERN, SLUG_PATTERN, Field, Kind
+
+DATABASE = "kb"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SCHEMA_DIR = Path("docs") / "schemas"
+METADATA_FILE = Path("metadata.yml")
+
+SEARCH_SQL = """\
+with hits as (
+  select rowid, bm25(search_stems, 10.0, 1.0, 2.0) as score
+  from search_stems
+  where kb_match(:q) is not null and search_stems match kb_match(:q)
+  union all
+  select rowid, bm25(search_trigrams, 10.0, 1.0) / 2 as score
+  from search_trigrams
+  where kb_trigram(:q) is not null and search_trigrams match kb_trigram(:q)
+),
+best as (select rowid, min(score) as score from hits group by rowid)
+select
+  d.kind_label as art,
+  d.title as titel,
+  kb_snippet(d.body, :q) as ausschnitt,
+  '/kb/' || d.table_name || '/' || d.record_id as link
+from best join search_documents d on d.id = best.rowid
+order by best.score, d.id
+limit 100
+"""
+
+CASES_BY_FACTOR_SQL = """\
+select f.label as erfolgsfaktor, c.title as praxisbeispiel, m.name as kommune, cf.evidence as beleg,
+  s.url as quelle
+from case_factors cf
+join factors f on f.id = cf.factor_id
+join cases c on c.id = cf.case_id
+join municipalities m on m.id = c.municipality_id
+join sources s on s.id = cf.source_id
+where :faktor = '' or f.id = :faktor or f.label = :faktor
+order by f.position, c.title
+"""
+
+COOCCURRENCE_SQL = """\
+select fa.label as faktor_a, fb.label as faktor_b, count(distinct a.case_id) as praxisbeispiele
+from case_factors a
+join case_factors b on a.case_id = b.case_id and a.factor_id < b.factor_id
+join factors fa on fa.id = a.factor_id
+join factors fb on fb.id = b.factor_id
+group by a.factor_id, b.factor_id
+order by praxisbeispiele desc, faktor_a, faktor_b
+"""
+
+CASE_FACETS: list[Any] = [
+    {"array": "factor_labels"}, {"array": "field_labels"}, "state_id", "municipality_kind_id", "year",
+    {"array": "event_labels"}, {"array": "partner_types"},
+]
+TABLE_FACETS: dict[str, list[Any]] = {
+    "cases": CASE_FACETS,
+    "quotes": ["speaker_id", "event_id", "source_id"],
+    "factors": ["group_id"],
+    "municipalities": ["state_id", "kind_id"],
+    "organizations": ["actor_type_id", "municipality_id"],
+    "events": ["series_id", "municipality_id"],
+    "sources": ["kind", "publisher"],
+}
+
+DERIVED_CASE_COLUMNS = {
+    "state_id": "Bundesland der Kommune (übernommen aus der Tabelle Kommunen, für Facetten).",
+    "municipality_kind_id": "Kommunentyp der Kommune (übernommen aus der Tabelle Kommunen, für Facetten).",
+    "year": "Jahr: das Jahr der ersten Veranstaltung, auf der das Beispiel vorgestellt wurde, sonst der Beginn.",
+}
+
+
+def _column_description(field: Field) -> str:
+    return f"{field.title}: {field.description}" if field.description else field.title
+
+
+def _table_entry(kind: Kind) -> dict[str, Any]:
+    columns = {"id": _column_description(kind.field("id"))}
+    for f in kind.fields[1:]:
+        if f.type == "ref":
+            columns[ref_column(f)] = _column_description(f) + f" (Verweis auf {KINDS[f.ref].title})"
+        elif f.type == "list" and f.item.type not in ("ref", "object"):
+            columns[f.name] = _column_description(f) + " (JSON-Liste)"
+        elif f.type not in ("list", "object"):
+            columns[f.name] = _column_description(f)
+        if f.facet_column:
+            columns[f.facet_column] = f"{f.title} als JSON-Liste der Bezeichnungen (für Facetten)."
+    if kind.name == "case":
+        columns.update(DERIVED_CASE_COLUMNS)
+    entry: dict[str, Any] = {"title": kind.title, "description": kind.description, "columns": columns,
+                             "label_column": kind.label}
+    if kind.table in TABLE_FACETS:
+        entry["facets"] = TABLE_FACETS[kind.table]
+    sortable = [c for c in ("title", "name", "label", "date", "year", "position", "id") if c in columns]
+    entry["sortable_columns"] = sortable
+    if kind.table in FTS_COLUMNS:
+        entry["fts_table"] = f"{kind.table}_fts"
+        entry["fts_pk"] = "id"
+    return entry
+
+
+def _sub_tables(kind: Kind) -> dict[str, Any]:
+    tables = {}
+    for f in kind.fields:
+        if f.is_link_list:
+            parent, target = link_columns(kind, f)
+            tables[child_table(kind, f)] = {
+                "title": f"{kind.title}: {f.title}",
+                "description": f"Verknüpfung {kind.title} × {KINDS[f.item.ref].title}: {f.description}",
+                "columns": {parent: f"Verweis auf {kind.title}", target: f"Verweis auf {KINDS[f.item.ref].title}",
+                            "position": "Reihenfolge in der Quelldatei"},
+            }
+        elif f.is_child_list:
+            columns = {f"{kind.name}_id": f"Verweis auf {kind.title}", "position": "Reihenfolge in der Quelldatei"}
+            for m in f.item.fields:
+                name = ref_column(m) if m.type == "ref" else m.name
+                columns[name] = _column_description(m) + (" (JSON-Liste)" if m.type == "list" else "")
+            tables[child_table(kind, f)] = {"title": f"{kind.title}: {f.title}",
+                                           "description": f"{f.title} je Eintrag in {kind.title}: {f.description}",
+                                           "columns": columns}
+    return tables
+
+
+def metadata() -> dict[str, Any]:
+    tables: dict[str, Any] = {}
+    for kind in KINDS.values():
+        tables[kind.table] = _table_entry(kind)
+        tables.update(_sub_tables(kind))
+    tables["search_documents"] = {
+        "title": "Suchindex",
+        "description": "Ein Eintrag je durchsuchbarem Datensatz (Praxisbeispiele, Zitate, Erfolgsfaktoren, "
+                       "Organisationen, Veranstaltungen); die Abfrage „suche“ durchsucht ihn gerankt.",
+        "columns": {"id": "Laufende Nummer (rowid der Suchtabellen)", "kind": "Art des Datensatzes (englische Kennung)",
+                    "kind_label": "Art des Datensatzes", "table_name": "Tabelle des Datensatzes",
+                    "record_id": "Kennung des Datensatzes", "title": "Titel oder Sprecher/in",
+                    "body": "Durchsuchter Text"},
+    }
+    tables["build_info"] = {
+        "title": "Build-Informationen",
+        "description": "Woraus und wann diese Datenbank gebaut wurde.",
+        "columns": {"id": "Immer 1", "data_commit": "Git-Commit der Daten", "data_fingerprint":
+                    "SHA-256 über alle Datendateien", "built_at": "Zeitpunkt des Builds (UTC)",
+                    "schema_version": "Version des Datenbankschemas", "kb_version": "Version des Pakets kooperationswissen",
+                    "sqlite_version": "SQLite-Version beim Build", "counts": "Anzahl der Datensätze je Tabelle (JSON)"},
+    }
+    return {
+        "title": "Kooperationswissen",
+        "description": "Offene Wissensbasis gelingender kommunaler Kooperation: Praxisbeispiele, Erfolgsfaktoren "
+                       "und Zitate aus Fachveranstaltungen für kommunale Koordinatorinnen und Koordinatoren der "
+                       "Bildungsangebote für Neuzugewanderte. Jede Angabe nennt ihre öffentliche Quelle.",
+        "license": "CC BY 4.0",
+        "license_url": "https://creativecommons.org/licenses/by/4.0/deed.de",
+        "source": "Kuratierte YAML-Daten (data/) aus öffentlichen Quellen, siehe Tabelle „Quellen“",
+        "databases": {DATABASE: {
+            "title": "Kooperationswissen",
+            "description": "Alle veröffentlichten Daten in einer SQLite-Datei; SQL, JSON und CSV stehen offen.",
+            "tables": tables,
+            "queries": {
+                "suche": {"title": "Suche", "description": "Durchsucht Praxisbeispiele, Zitate, Erfolgsfaktoren, "
+                          "Organisationen und Veranstaltungen, gerankt und mit hervorgehobenem Ausschnitt. Findet "
+                          "auch Wortformen, Umlaut-Schreibweisen (Gefluechtete) und Wortteile (kurs → Sprachkurs).",
+                          "sql": SEARCH_SQL},
+                "faelle_nach_faktor": {"title": "Praxisbeispiele nach Erfolgsfaktor",
+                                       "description": "Welche Praxisbeispiele einen Erfolgsfaktor belegen, mit Beleg "
+                                       "und Quelle. Leer lassen für alle.", "sql": CASES_BY_FACTOR_SQL},
+                "faktor_kookkurrenz": {"title": "Gemeinsam auftretende Erfolgsfaktoren",
+                                       "description": "Wie oft zwei Erfolgsfaktoren im selben Praxisbeispiel "
+                                       "codiert sind.", "sql": COOCCURRENCE_SQL},
+            },
+        }},
+    }
+
+
+# ---------------------------------------------------------------------------- JSON Schema
+
+
+def _field_schema(field: Field) -> dict[str, Any]:
+    schema: dict[str, Any] = {"title": field.title}
+    if field.description:
+        schema["description"] = field.description
+    t = field.type
+    if t in ("str", "text"):
+        schema["type"] = "string"
+        if field.pattern:
+            schema["pattern"] = field.pattern
+    elif t in ("slug", "ref"):
+        schema.update(type="string", pattern=SLUG_PATTERN)
+    elif t == "url":
+        schema.update(type="string", format="uri", pattern=r"^https?://")
+    elif t == "date":
+        schema.update(type="string", format="date")
+    elif t == "partial_date":
+        schema.update(type=["string", "integer"], pattern=PARTIAL_DATE_PATTERN)
+    elif t in ("int", "float"):
+        schema["type"] = "integer" if t == "int" else "number"
+        if field.minimum is not None:
+            schema["minimum"] = field.minimum
+        if field.maximum is not None:
+            schema["maximum"] = field.maximum
+    elif t == "bool":
+        schema["type"] = "boolean"
+    elif t == "enum":
+        schema["enum"] = list(field.choices)
+    elif t == "list":
+        schema.update(type="array", items=_field_schema(field.item))
+        if field.min_items:
+            schema["minItems"] = field.min_items
+        if field.item.type in ("ref", "str"):
+            schema["uniqueItems"] = True
+    elif t == "object":
+        schema.update(_object_schema(field.fields))
+    if field.default is not None:
+        schema["default"] = field.default
+    return schema
+
+
+def _object_schema(fields: tuple[Field, ...]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {f.name: _field_schema(f) for f in fields},
+        "required": [f.name for f in fields if f.required],
+        "additionalProperties": False,
+    }
+
+
+def json_schema(kind: Kind) -> dict[str, Any]:
+    record = _object_schema(kind.fields)
+    if kind.one_of:
+        record["anyOf"] = [{"required": [name]} for group in kind.one_of for name in group]
+    record.update(title=kind.title, description=kind.description)
+    if kind.layout == "one":
+        return {"$schema": "https://json-schema.org/draft/2020-12/schema", **record}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": kind.title,
+            "description": kind.description, "type": "array", "items": record}
+
+
+# ---------------------------------------------------------------------------- files
+
+
+def generated_files() -> dict[Path, str]:
+    """Relative path → expected content of every generated file."""
+    files = {METADATA_FILE: "# Generated by `kb generate` from kb/model.py and kb/site.py: do not edit by hand.\n"
+             + yaml.safe_dump(metadata(), allow_unicode=True, sort_keys=False, width=110)}
+    for kind in KINDS.values():
+        files[SCHEMA_DIR / f"{kind.name}.schema.json"] = json.dumps(json_schema(kind), ensure_ascii=False,
+                                                                    indent=2) + "\n"
+    return files
+
+
+def stale_files(root: Path) -> list[Path]:
+    return [path for path, content in generated_files().items()
+            if not (root / path).exists() or (root / path).read_text(encoding="utf-8") != content]
+
+
+def write_generated(root: Path) -> list[Path]:
+    written = []
+    for path, content in generated_files().items():
+        target = root / path
+        if not target.exists() or target.read_text(encoding="utf-8") != content:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(content, encoding="utf-8")
+            written.append(path)
+    return written

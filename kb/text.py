@@ -1,0 +1,97 @@
+"""German search normalisation, shared by the build (index side) and the Datasette plugin (query side).
+
+Both sides must fold text identically, so everything lives here:
+- ``fold``: lowercase, ß→ss, ae/oe/ue→a/o/u and ä/ö/ü→a/o/u, other diacritics removed.
+  "Gefluechtete", "Geflüchtete" and "gefluchtete" all become "gefluchtete".
+- ``stem_text``: one German Snowball stem per token, then folded ("Förderung" and "Forderung" → "forder").
+- ``match_query``/``trigram_query``: FTS5 queries for the stemmed index (prefix per stem, so
+  "Kooperation" finds "Kooperationsarbeit") and the trigram index (so "kurs" finds "Sprachkurs").
+"""
+from __future__ import annotations
+
+import functools
+import html
+import re
+import unicodedata
+
+import snowballstemmer
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+_DIGRAPHS = re.compile(r"(?<!q)([aou])e")
+_stemmer = snowballstemmer.stemmer("german")
+
+
+def _strip_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold(text: str) -> str:
+    text = text.lower().replace("ß", "ss")
+    return _strip_marks(_DIGRAPHS.sub(r"\1", text))
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+@functools.lru_cache(maxsize=200_000)
+def stem(token: str) -> str:
+    return fold(_stemmer.stemWord(token.lower().replace("ß", "ss")))
+
+
+def stem_text(text: str) -> str:
+    return " ".join(stem(t) for t in tokens(text or ""))
+
+
+def _quote(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def match_query(query: str | None) -> str | None:
+    """FTS5 query for the stemmed index: every token must match, each as a stem prefix."""
+    stems = [stem(t) for t in tokens(query or "")]
+    return " AND ".join(_quote(s) + "*" for s in stems if s) or None
+
+
+def trigram_query(query: str | None) -> str | None:
+    """FTS5 query for the trigram index over folded text; tokens shorter than 3 letters cannot match there."""
+    folded = [fold(t) for t in tokens(query or "")]
+    if not folded or any(len(t) < 3 for t in folded):
+        return None
+    return " AND ".join(_quote(t) for t in folded)
+
+
+def snippet(text: str | None, query: str | None, width: int = 30) -> str:
+    """HTML-escaped excerpt of ``text`` around the query terms, matches wrapped in <mark>.
+
+    A word counts as a match when its stem starts with a query stem or its folded form
+    contains a folded query term, the same rules as the search itself.
+    """
+    text = text or ""
+    stems = [stem(t) for t in tokens(query or "")]
+    folded = [fold(t) for t in tokens(query or "") if len(t) >= 3]
+    words = list(_TOKEN.finditer(text))
+
+    def is_hit(word: str) -> bool:
+        return any(stem(word).startswith(s) for s in stems if s) or any(f in fold(word) for f in folded)
+
+    hits = {i for i, m in enumerate(words) if is_hit(m.group())}
+    first = min(hits, default=0)
+    start_word = max(0, first - width // 3)
+    end_word = min(len(words), start_word + width)
+    if not words:
+        return html.escape(text)
+    start = words[start_word].start() if start_word else 0
+    end = words[end_word - 1].end() if end_word < len(words) else len(text)
+    out = ["…" if start else ""]
+    pos = start
+    for i in range(start_word, end_word):
+        m = words[i]
+        if i in hits:
+            out.append(html.escape(text[pos:m.start()]))
+            out.append(f"<mark>{html.escape(m.group())}</mark>")
+            pos = m.end()
+    out.append(html.escape(text[pos:end]))
+    out.append("…" if end < len(text) else "")
+    return "".join(out)

@@ -1,0 +1,180 @@
+"""Check loaded records against the model and report every problem at once."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any, Iterator
+from urllib.parse import urlparse
+
+from kb.load import LoadResult, PathKey, Record, load_data
+from kb.model import KINDS, PARTIAL_DATE_PATTERN, SLUG_PATTERN, Field
+from kb.problems import Problem, closest
+
+_SLUG = re.compile(SLUG_PATTERN)
+_PARTIAL_DATE = re.compile(PARTIAL_DATE_PATTERN)
+
+TYPE_HINTS = {
+    "str": "Text", "text": "Text", "slug": "Kennung aus a-z, 0-9, - und _ (z. B. 'kassel-2018')",
+    "url": "Adresse mit http:// oder https://", "date": "Datum JJJJ-MM-TT",
+    "partial_date": "Datum JJJJ, JJJJ-MM oder JJJJ-MM-TT", "int": "ganze Zahl", "float": "Zahl",
+    "bool": "true oder false", "ref": "Kennung eines Eintrags", "enum": "einer der erlaubten Werte",
+    "list": "Liste (- …)", "object": "Abschnitt mit Feldern",
+}
+
+
+def valid_partial_date(value: str) -> bool:
+    if not _PARTIAL_DATE.match(value):
+        return False
+    parts = [int(p) for p in value.split("-")]
+    try:
+        dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_value(record: Record, path: PathKey, field: Field, value: Any) -> Iterator[Problem]:
+    """Type and format problems of one value (references are checked later, with all ids known)."""
+    expected = TYPE_HINTS[field.type]
+    kind_ok = {
+        "str": isinstance(value, str), "text": isinstance(value, str), "slug": isinstance(value, str),
+        "url": isinstance(value, str), "date": isinstance(value, str),
+        "partial_date": isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)),
+        "ref": isinstance(value, str), "enum": isinstance(value, str),
+        "int": isinstance(value, int) and not isinstance(value, bool),
+        "float": isinstance(value, (int, float)) and not isinstance(value, bool),
+        "bool": isinstance(value, bool), "list": isinstance(value, list), "object": isinstance(value, dict),
+    }[field.type]
+    if not kind_ok:
+        shown = "leer" if value is None else type(value).__name__.replace("str", "Text").replace("dict", "Abschnitt")
+        yield record.problem(path, f"falscher Typ ({shown})", expected)
+        return
+    if isinstance(value, str) and not value.strip():
+        yield record.problem(path, "leerer Text", f"{expected}; unbekannte Angaben weglassen")
+        return
+    if field.type in ("slug", "ref") and not _SLUG.match(value):
+        suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower().replace("ä", "ae").replace("ö", "oe")
+                            .replace("ü", "ue").replace("ß", "ss")).strip("-")
+        yield record.problem(path, f"'{value}' ist keine gültige Kennung", TYPE_HINTS["slug"], suggestion)
+    elif field.type == "url":
+        parsed = urlparse(value)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc or " " in value:
+            yield record.problem(path, f"'{value}' ist keine gültige Adresse", expected)
+    elif field.type == "date":
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) or not valid_partial_date(value):
+            yield record.problem(path, f"'{value}' ist kein gültiges Datum", expected)
+    elif field.type == "partial_date":
+        if not valid_partial_date(str(value)):
+            yield record.problem(path, f"'{value}' ist kein gültiges Datum", expected)
+    elif field.type == "enum" and value not in field.choices:
+        yield record.problem(path, f"'{value}' ist nicht erlaubt", ", ".join(field.choices),
+                             closest(value, field.choices))
+    elif field.type == "str" and field.pattern and not re.match(field.pattern, value):
+        yield record.problem(path, f"'{value}' hat nicht das erwartete Format", field.pattern)
+    elif field.type in ("int", "float"):
+        if field.minimum is not None and value < field.minimum:
+            yield record.problem(path, f"{value} ist zu klein", f"mindestens {field.minimum:g}")
+        if field.maximum is not None and value > field.maximum:
+            yield record.problem(path, f"{value} ist zu groß", f"höchstens {field.maximum:g}")
+    elif field.type == "list":
+        if len(value) < field.min_items:
+            yield record.problem(path, "Liste ist leer" if not value else "zu wenige Einträge",
+                                 f"mindestens {field.min_items} Eintrag/Einträge")
+        seen: dict[object, int] = {}
+        for index, item in enumerate(value):
+            yield from _check_value(record, (*path, index), field.item, item)
+            if field.item.type in ("ref", "str") and isinstance(item, str):
+                if item in seen:
+                    yield record.problem((*path, index), f"'{item}' steht doppelt in der Liste "
+                                         f"(schon an Position {seen[item] + 1})", "jeden Eintrag nur einmal")
+                seen.setdefault(item, index)
+    elif field.type == "object":
+        yield from _check_members(record, path, field.fields, value)
+
+
+def _check_members(record: Record, path: PathKey, fields: tuple[Field, ...], data: dict) -> Iterator[Problem]:
+    by_name = {f.name: f for f in fields}
+    for key, value in data.items():
+        field = by_name.get(key)
+        if field is None:
+            yield record.problem((*path, key), "unbekanntes Feld", "eines von: " + ", ".join(by_name),
+                                 closest(str(key), by_name))
+            continue
+        if value is None and not field.required:
+            yield record.problem((*path, key), "leerer Wert", "Feld weglassen, wenn die Angabe unbekannt ist")
+            continue
+        yield from _check_value(record, (*path, key), field, value)
+    for field in fields:
+        if field.required and field.name not in data:
+            yield record.problem(path, f"Pflichtfeld '{field.name}' fehlt", f"{field.name}: {TYPE_HINTS[field.type]}")
+
+
+def check_record(record: Record) -> Iterator[Problem]:
+    kind = record.kind
+    yield from _check_members(record, (), kind.fields, record.data)
+    for group in kind.one_of:
+        if not any(name in record.data for name in group):
+            yield record.problem((), f"eines der Felder {' oder '.join(group)} fehlt",
+                                 f"{group[0]}: … (oder {', '.join(group[1:])}: …)")
+    if kind.id_matches_file and record.id and record.id != record.file.stem:
+        yield record.problem(("id",), f"Kennung '{record.id}' passt nicht zum Dateinamen '{record.file.name}'",
+                             "Kennung gleich Dateiname ohne .yaml", record.file.stem)
+
+
+def iter_refs(fields: tuple[Field, ...], data: Any, path: PathKey = ()) -> Iterator[tuple[PathKey, Field, str]]:
+    """Every reference value in ``data``: (path, ref field, id)."""
+    if not isinstance(data, dict):
+        return
+    for field in fields:
+        value = data.get(field.name)
+        if field.type == "ref" and isinstance(value, str):
+            yield (*path, field.name), field, value
+        elif field.type == "object":
+            yield from iter_refs(field.fields, value, (*path, field.name))
+        elif field.type == "list" and isinstance(value, list):
+            for index, item in enumerate(value):
+                item_path = (*path, field.name, index)
+                if field.item.type == "ref" and isinstance(item, str):
+                    yield item_path, field.item, item
+                elif field.item.type == "object":
+                    yield from iter_refs(field.item.fields, item, item_path)
+
+
+def check_ids_and_refs(result: LoadResult) -> Iterator[Problem]:
+    ids: dict[str, dict[str, Record]] = {}
+    for kind_name, records in result.records.items():
+        seen: dict[str, Record] = {}
+        for record in records:
+            if record.id is None:
+                continue
+            if record.id in seen:
+                first = seen[record.id]
+                yield record.problem(("id",), f"Kennung '{record.id}' ist doppelt (schon in "
+                                     f"{first.problem(('id',), '').file}:{first.where(('id',))[0]})",
+                                     "eine eindeutige Kennung je Eintrag")
+            else:
+                seen[record.id] = record
+        ids[kind_name] = seen
+    for records in result.records.values():
+        for record in records:
+            for path, field, value in iter_refs(record.kind.fields, record.data):
+                if value not in ids[field.ref]:
+                    target = KINDS[field.ref]
+                    yield record.problem(path, f"unbekannte Kennung '{value}'",
+                                         f"Kennung aus {target.title} ({target.path})",
+                                         closest(value, ids[field.ref]))
+
+
+def validate(result: LoadResult) -> list[Problem]:
+    problems = list(result.problems)
+    for records in result.records.values():
+        for record in records:
+            problems.extend(check_record(record))
+    problems.extend(check_ids_and_refs(result))
+    return sorted(set(problems))
+
+
+def validate_dir(data_dir: Path) -> tuple[LoadResult, list[Problem]]:
+    result = load_data(data_dir)
+    return result, validate(result)
