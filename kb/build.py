@@ -149,14 +149,18 @@ def _case_extras(data: dict[str, Any], labels: _Labels) -> dict[str, Any]:
 
 
 def _synonym_groups(records: dict[str, list[Record]]) -> list[tuple[list[str], str]]:
-    """(stem sequences of each member, expansion text) per synonym group and per factor."""
+    """(stem sequences of the members, text added to a document that mentions any member).
+
+    Synonym groups expand both ways. A factor's raw terms expand one way, to the factor's
+    label: "transparent umgehen" is found by "Transparenz", but a long raw term such as
+    "transparente Kooperationskultur" does not make every Transparenz document match "Kooperation".
+    """
     groups = []
     for record in records["synonym"]:
         terms = record.data["terms"]
         groups.append(([text.stem_text(t) for t in terms], " ".join(terms)))
     for record in records["factor"]:
-        terms = [record.data["label"], *(record.data.get("alt_labels") or [])]
-        groups.append(([text.stem_text(t) for t in terms], " ".join(terms)))
+        groups.append(([text.stem_text(t) for t in record.data.get("alt_labels") or []], record.data["label"]))
     return groups
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+
 from pathlib import Path
 
 import click
@@ -129,3 +130,7 @@ def generate(check: bool) -> None:
         sys.exit(1 if stale else 0)
     for path in write_generated(REPO_ROOT):
         click.echo(f"geschrieben: {path}")
+
+
+if __name__ == "__main__":
+    cli()

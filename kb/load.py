@@ -47,6 +47,7 @@ class Record:
 class LoadResult:
     records: dict[str, list[Record]]
     problems: list[Problem]
+    unreadable_kinds: set[str] = field(default_factory=set)  # a file of theirs could not be parsed
 
 
 def format_path(path: PathKey) -> str:
@@ -158,11 +159,12 @@ def load_file(file: Path, kind: Kind) -> tuple[list[Record], list[Problem]]:
 
 def load_data(data_dir: Path) -> LoadResult:
     """Load every kind's files under ``data_dir``; problems are collected, never raised."""
-    records: dict[str, list[Record]] = {name: [] for name in KINDS}
-    problems: list[Problem] = []
+    result = LoadResult({name: [] for name in KINDS}, [])
     for kind in KINDS.values():
         for file in kind_files(data_dir, kind):
             found, file_problems = load_file(file, kind)
-            records[kind.name].extend(found)
-            problems.extend(file_problems)
-    return LoadResult(records, problems)
+            result.records[kind.name].extend(found)
+            result.problems.extend(file_problems)
+            if not found and file_problems:
+                result.unreadable_kinds.add(kind.name)
+    return result

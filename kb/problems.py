@@ -5,6 +5,8 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
+from kb.text import fold
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -42,12 +44,11 @@ def closest(value: object, candidates: object) -> str:
     """The candidate most similar to ``value``, or '' when none is close."""
     if not isinstance(value, str):
         return ""
-    pool = [c for c in candidates if isinstance(c, str)]
-    lowered = {c.lower(): c for c in pool}
-    if value.lower() in lowered:
-        return lowered[value.lower()]
-    match = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=0.6)
-    return lowered[match[0]] if match else ""
+    folded = {fold(c): c for c in candidates if isinstance(c, str)}
+    if fold(value) in folded:
+        return folded[fold(value)]
+    match = difflib.get_close_matches(fold(value), list(folded), n=1, cutoff=0.6)
+    return folded[match[0]] if match else ""
 
 
 def display_path(path: Path) -> str:

@@ -108,7 +108,6 @@ def _table_entry(kind: Kind) -> dict[str, Any]:
     entry["sortable_columns"] = sortable
     if kind.table in FTS_COLUMNS:
         entry["fts_table"] = f"{kind.table}_fts"
-        entry["fts_pk"] = "id"
     return entry
 
 

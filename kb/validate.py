@@ -159,7 +159,8 @@ def check_ids_and_refs(result: LoadResult) -> Iterator[Problem]:
     for records in result.records.values():
         for record in records:
             for path, field, value in iter_refs(record.kind.fields, record.data):
-                if value not in ids[field.ref]:
+                # Ids in an unparseable file are unknown, not missing: do not report them twice.
+                if value not in ids[field.ref] and field.ref not in result.unreadable_kinds:
                     target = KINDS[field.ref]
                     yield record.problem(path, f"unbekannte Kennung '{value}'",
                                          f"Kennung aus {target.title} ({target.path})",

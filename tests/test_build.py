@@ -1,0 +1,136 @@
+"""Build tests against a temporary database: exact rows, links, integrity, atomicity."""
+import json
+import sqlite3
+
+import pytest
+import sqlite_utils
+
+from kb.build import build_database
+from kb.problems import DataError
+
+
+def rows(db_path, sql):
+    conn = sqlite3.connect(db_path)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def test_case_row_with_denormalised_facet_columns(fixture_db):
+    assert rows(fixture_db, "select * from cases") == [(
+        "kassel-beispiel", "Kooperationsarbeit für Geflüchtete in Kassel", "kassel",
+        "Ein Beispiel für Kooperationsarbeit, die auf Vertrauen und Förderung baut.", None, "2017", None, None,
+        1, "public", '["Übergang Schule–Beruf"]', '["Verein", "Kammer"]', '["Vertrauen", "Empathie"]',
+        '["Fachveranstaltung Kassel II"]', "hessen", "kreisfreie-stadt", 2018,
+    )]
+
+
+def test_link_and_child_rows(fixture_db):
+    assert rows(fixture_db, "select * from case_partners") == [
+        ("kassel-beispiel", 0, "schlachthof", None, "verein", "Gastgeber"),
+        ("kassel-beispiel", 1, None, "Kammern", "kammer", None),
+    ]
+    assert rows(fixture_db, "select * from case_factors") == [
+        ("kassel-beispiel", 0, "vertrauen", "großes Vertrauen", "news"),
+        ("kassel-beispiel", 1, "empathie", "Empathie", "doc"),
+    ]
+    assert rows(fixture_db, "select * from case_fields") == [("kassel-beispiel", "uebergang", 0)]
+    assert rows(fixture_db, "select * from case_events") == [("kassel-beispiel", "kassel2", 0)]
+    assert rows(fixture_db, "select * from case_sources") == [("kassel-beispiel", "news", 0),
+                                                               ("kassel-beispiel", "doc", 1)]
+    assert rows(fixture_db, "select * from person_roles") == [
+        ("christine-knueppel", 0, "Geschäftsführerin Kulturzentrum Schlachthof e.V., Kassel", "schlachthof", "news",
+         "2018-06-12")]
+    assert rows(fixture_db, "select * from quote_factors order by quote_id, position") == [
+        ("alle", "vertrauen", 0), ("alle", "empathie", 1), ("knueppel", "vertrauen", 0)]
+
+
+def test_internal_records_and_links_to_them_are_not_published(fixture_db):
+    assert rows(fixture_db, "select id from quotes order by id") == [("alle",), ("knueppel",)]
+    assert rows(fixture_db, "select * from quote_cases") == [("knueppel", "kassel-beispiel", 0)]
+    assert rows(fixture_db, "select * from quote_variants") == []
+    assert rows(fixture_db, "select count(*) from search_documents where record_id = 'intern'") == [(0,)]
+
+
+def test_foreign_keys_are_declared_and_hold(fixture_db):
+    db = sqlite_utils.Database(fixture_db)
+    assert {(fk.column, fk.other_table) for fk in db["case_factors"].foreign_keys} == {
+        ("case_id", "cases"), ("factor_id", "factors"), ("source_id", "sources")}
+    assert {(fk.column, fk.other_table) for fk in db["cases"].foreign_keys} == {
+        ("municipality_id", "municipalities"), ("state_id", "states"), ("municipality_kind_id", "municipality_kinds")}
+    assert rows(fixture_db, "PRAGMA foreign_key_check") == []
+    assert "idx_case_factors_factor_id" in {i.name for i in db["case_factors"].indexes}
+
+
+def test_fts_uses_unicode61_without_diacritics(fixture_db):
+    sql = rows(fixture_db, "select sql from sqlite_master where name = 'cases_fts'")[0][0]
+    assert "tokenize='unicode61 remove_diacritics 2'" in sql
+    assert 'content="cases"' in sql  # Datasette only detects double-quoted content tables
+    assert rows(fixture_db, "select rowid from cases_fts where cases_fts match 'Forderung'") == [(1,)]
+
+
+def test_search_index_stems_folds_and_matches_compound_tails(fixture_db):
+    def search(q):
+        conn = sqlite3.connect(fixture_db)
+        from kb.datasette.plugin import prepare_connection
+        prepare_connection(conn)
+        from kb.site import SEARCH_SQL
+        try:
+            return [r[1] for r in conn.execute(SEARCH_SQL, {"q": q}).fetchall()]
+        finally:
+            conn.close()
+
+    assert search("Kooperation")[0] == "Kooperationsarbeit für Geflüchtete in Kassel"
+    assert search("Gefluechtete") == ["Kooperationsarbeit für Geflüchtete in Kassel"]
+    assert search("Neuzugewanderte") == ["Kooperationsarbeit für Geflüchtete in Kassel"]  # synonym
+    assert search("arbeit") == ["Kooperationsarbeit für Geflüchtete in Kassel", "Christine Knüppel"]  # trigram
+    assert search("Empathie") == ["Empathie", "alle Teilnehmenden", "Kooperationsarbeit für Geflüchtete in Kassel"]
+    assert search("") == []
+
+
+def test_build_info_records_provenance(fixture_db):
+    info = dict(zip(("schema_version", "kb_version", "counts"),
+                    rows(fixture_db, "select schema_version, kb_version, counts from build_info")[0]))
+    assert info["schema_version"] == 1
+    assert json.loads(info["counts"])["quotes"] == 2
+    assert len(rows(fixture_db, "select data_fingerprint from build_info")[0][0]) == 64
+
+
+def test_same_data_gives_the_same_rows(fixture_data, tmp_path):
+    first, second = tmp_path / "a.db", tmp_path / "b.db"
+    build_database(fixture_data, first)
+    build_database(fixture_data, second)
+    db_a, db_b = sqlite_utils.Database(first), sqlite_utils.Database(second)
+    tables = [t for t in db_a.table_names() if t not in ("build_info", "sqlite_stat1")]
+    assert tables == [t for t in db_b.table_names() if t not in ("build_info", "sqlite_stat1")]
+    for table in tables:
+        assert list(db_a.query(f"select * from [{table}]")) == list(db_b.query(f"select * from [{table}]")), table
+
+
+def test_failed_build_leaves_previous_database_byte_identical(fixture_data, tmp_path):
+    db_path = tmp_path / "kb.db"
+    build_database(fixture_data, db_path)
+    before = db_path.read_bytes()
+    (fixture_data / "events.yaml").write_text("- id: kassel2\n  title: [kaputt\n", encoding="utf-8")
+    with pytest.raises(DataError) as error:
+        build_database(fixture_data, db_path)
+    assert "events.yaml:3:1: YAML-Syntaxfehler" in error.value.report()
+    assert db_path.read_bytes() == before
+    assert rows(db_path, "select count(*) from cases") == [(1,)]
+    assert [p.name for p in tmp_path.iterdir()] == ["data", "kb.db"]  # no temporary file left behind
+
+
+def test_crash_during_write_leaves_previous_database(fixture_data, tmp_path, monkeypatch):
+    db_path = tmp_path / "kb.db"
+    build_database(fixture_data, db_path)
+    before = db_path.read_bytes()
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("kb.build._write_search_index", explode)
+    with pytest.raises(RuntimeError):
+        build_database(fixture_data, db_path)
+    assert db_path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "kb.db"]

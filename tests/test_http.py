@@ -1,0 +1,91 @@
+"""The published site through Datasette's own client, on the bundled data."""
+import pytest
+
+
+async def get_json(ds, path):
+    response = await ds.client.get(path)
+    assert response.status_code == 200, (path, response.text[:500])
+    return response.json()
+
+
+async def test_index_answers_in_german(ds):
+    response = await ds.client.get("/")
+    assert response.status_code == 200
+    assert "Kooperationswissen" in response.text
+    assert "Offene Wissensbasis gelingender kommunaler Kooperation" in response.text
+
+
+async def test_cases_table_shows_facet_counts(ds):
+    data = await get_json(ds, "/kb/cases.json?_facet_size=50")
+    facets = data["facet_results"]
+    assert set(facets) >= {"factor_labels", "field_labels", "state_id", "municipality_kind_id", "year", "event_labels"}
+    total = data["filtered_table_rows_count"]
+    state_counts = {row["value"]: row["count"] for row in facets["state_id"]["results"]}
+    assert sum(state_counts.values()) == total
+    factor_counts = {row["value"]: row["count"] for row in facets["factor_labels"]["results"]}
+    assert all(count >= 1 for count in factor_counts.values()) and factor_counts
+
+
+async def test_facet_counts_match_sql(ds):
+    data = await get_json(ds, "/kb/cases.json?_facet_size=100")
+    counts = {row["value"]: row["count"] for row in data["facet_results"]["factor_labels"]["results"]}
+    sql = ("select f.label, count(distinct cf.case_id) from case_factors cf join factors f on f.id = cf.factor_id "
+           "group by f.label")
+    expected = {label: n for label, n in (await ds.get_database("kb").execute(sql)).rows}
+    assert counts == expected
+
+
+async def test_table_search_vertrauen_finds_knueppel_quote(ds):
+    data = await get_json(ds, "/kb/quotes.json?_search=Vertrauen&_shape=objects")
+    speakers = {row["speaker_id"] for row in data["rows"]}
+    assert "christine-knueppel" in speakers
+    texts = [row["text"] for row in data["rows"]]
+    assert any(text.startswith("Kooperationsarbeit […] ist Beziehungsarbeit.") for text in texts)
+
+
+async def test_suche_query_finds_knueppel_quote_with_snippet(ds):
+    data = await get_json(ds, "/kb/suche.json?q=Vertrauen&_shape=objects")
+    knueppel = [row for row in data["rows"] if row["titel"] == "Christine Knüppel"]
+    assert any("großes <mark>Vertrauen</mark>" in row["ausschnitt"] for row in knueppel)
+    assert all(row["link"].startswith("/kb/") for row in data["rows"])
+
+
+@pytest.mark.parametrize("query, expected_mark", [
+    ("Kooperation", "<mark>Kooperationsarbeit</mark>"),  # stem prefix: compound head
+    ("Forderung", "<mark>Förderprogramme</mark>"),  # umlaut folded
+    ("Zielsetzungen", "<mark>Zielsetzung</mark>"),  # inflection stemmed
+    ("programme", "<mark>Förderprogramme</mark>"),  # trigram: compound tail
+])
+async def test_suche_understands_german(ds, query, expected_mark):
+    data = await get_json(ds, f"/kb/suche.json?q={query}&_shape=objects")
+    assert any(expected_mark in row["ausschnitt"] for row in data["rows"])
+
+
+async def test_suche_html_renders_marks_but_escapes_everything_else(ds):
+    response = await ds.client.get("/kb/suche?q=Vertrauen")
+    assert response.status_code == 200
+    assert "<mark>Vertrauen</mark>" in response.text
+    hostile = await ds.client.get("/kb?sql=select+'<script>x</script><mark>a</mark>'+as+ausschnitt")
+    assert "<script>x</script>" not in hostile.text
+    assert "&lt;script&gt;x&lt;/script&gt;<mark>a</mark>" in hostile.text
+
+
+async def test_case_row_page_links_its_factors(ds):
+    case_id = (await ds.get_database("kb").execute("select case_id from case_factors limit 1")).rows[0][0]
+    factors = (await ds.get_database("kb").execute(
+        "select factor_id from case_factors where case_id = ?", [case_id])).rows
+    response = await ds.client.get(f"/kb/cases/{case_id}")
+    assert response.status_code == 200
+    for (factor_id,) in factors:
+        assert f'href="/kb/case_factors?case_id={case_id}"' in response.text
+    links = await get_json(ds, f"/kb/case_factors.json?case_id={case_id}&_labels=on&_shape=objects")
+    assert {row["factor_id"]["value"] for row in links["rows"]} == {f for (f,) in factors}
+    assert all(row["factor_id"]["label"] for row in links["rows"])
+
+
+async def test_table_and_column_descriptions_are_german(ds):
+    response = await ds.client.get("/kb/cases")
+    assert "Praxisbeispiele" in response.text
+    data = await get_json(ds, "/-/metadata.json")
+    columns = data["databases"]["kb"]["tables"]["cases"]["columns"]
+    assert columns["summary"].startswith("Zusammenfassung:")

@@ -1,0 +1,150 @@
+"""One bad-input fixture per validation rule, with the exact message, file and line."""
+from pathlib import Path
+
+import pytest
+
+from kb.validate import validate_dir
+
+
+def problems(data: Path) -> list[str]:
+    return [p.format() for p in validate_dir(data)[1]]
+
+
+def write(data: Path, relative: str, content: str) -> str:
+    path = data / relative
+    path.write_text(content, encoding="utf-8")
+    return str(path)
+
+
+def test_fixture_data_is_clean(fixture_data):
+    assert problems(fixture_data) == []
+
+
+CASE = """id: kassel-beispiel
+title: Kooperationsarbeit in Kassel
+municipality: kassel
+fields: [uebergang]
+summary: Kurz.
+factors:
+  - {factor: vertrauen, evidence: großes Vertrauen, source: news}
+sources: [news]
+"""
+
+
+@pytest.mark.parametrize("content, expected", [
+    pytest.param(CASE.replace("fields: [uebergang]", "fields: [uebergang"),
+                 ":5:8: YAML-Syntaxfehler: while parsing a flow sequence did not find expected ',' or ']' "
+                 "(erwartet: gültiges YAML (Einrückung mit Leerzeichen, „: “ nach jedem Schlüssel))", id="syntax"),
+    pytest.param(CASE + "title: Noch ein Titel\n",
+                 ":9:1: title: Schlüssel doppelt (schon in Zeile 2); YAML würde den ersten Wert stillschweigend "
+                 "verwerfen (erwartet: jeden Schlüssel nur einmal je Abschnitt)", id="duplicate-key"),
+    pytest.param(CASE.replace("summary: Kurz.\n", ""),
+                 ":1:1: Pflichtfeld 'summary' fehlt (erwartet: summary: Text)", id="required"),
+    pytest.param(CASE + "sumary: Tippfehler\n",
+                 ":9:9: sumary: unbekanntes Feld (erwartet: eines von: id, title, municipality, fields, summary, "
+                 "description, period_start, period_end, status, bmbf_programme, partners, factors, presented_at, "
+                 "sources, notes, visibility; meinten Sie 'summary'?)", id="unknown-field"),
+    pytest.param(CASE.replace("fields: [uebergang]", "fields: uebergang"),
+                 ":4:9: fields: falscher Typ (Text) (erwartet: Liste (- …))", id="type"),
+    pytest.param(CASE + "period_start: 2018-02-30\n",
+                 ":9:15: period_start: '2018-02-30' ist kein gültiges Datum "
+                 "(erwartet: Datum JJJJ, JJJJ-MM oder JJJJ-MM-TT)", id="impossible-date"),
+    pytest.param(CASE + "period_end: 12.06.2018\n",
+                 ":9:13: period_end: '12.06.2018' ist kein gültiges Datum "
+                 "(erwartet: Datum JJJJ, JJJJ-MM oder JJJJ-MM-TT)", id="date-format"),
+    pytest.param(CASE.replace("municipality: kassel", "municipality: kasel"),
+                 ":3:15: municipality: unbekannte Kennung 'kasel' (erwartet: Kennung aus Kommunen "
+                 "(municipalities.yaml); meinten Sie 'kassel'?)", id="unknown-reference"),
+    pytest.param(CASE.replace("factor: vertrauen", "factor: vertraun"),
+                 ":7:14: factors[0].factor: unbekannte Kennung 'vertraun' (erwartet: Kennung aus Erfolgsfaktoren "
+                 "(vocabularies/factors.yaml); meinten Sie 'vertrauen'?)", id="unknown-factor"),
+    pytest.param(CASE + "status: läuft\n",
+                 ":9:9: status: 'läuft' ist nicht erlaubt (erwartet: geplant, laufend, verstetigt, beendet; "
+                 "meinten Sie 'laufend'?)", id="enum"),
+    pytest.param(CASE.replace("sources: [news]", "sources: [news, news]"),
+                 ":8:17: sources[1]: 'news' steht doppelt in der Liste (schon an Position 1) "
+                 "(erwartet: jeden Eintrag nur einmal)", id="duplicate-list-entry"),
+    pytest.param(CASE + "description:\n",
+                 ":9:13: description: leerer Wert (erwartet: Feld weglassen, wenn die Angabe unbekannt ist)",
+                 id="empty-value"),
+])
+def test_case_rule(fixture_data, content, expected):
+    path = write(fixture_data, "cases/kassel-beispiel.yaml", content)
+    assert problems(fixture_data) == [path + expected]
+
+
+def test_renamed_case_also_breaks_the_references_to_it(fixture_data):
+    path = write(fixture_data, "cases/kassel-beispiel.yaml", CASE.replace("id: kassel-beispiel", "id: kassel-anderes"))
+    quotes = fixture_data / "quotes" / "news.yaml"
+    assert problems(fixture_data) == [
+        f"{path}:1:5: id: Kennung 'kassel-anderes' passt nicht zum Dateinamen 'kassel-beispiel.yaml' "
+        "(erwartet: Kennung gleich Dateiname ohne .yaml; meinten Sie 'kassel-beispiel'?)",
+        *(f"{quotes}:{line}:11: cases[0]: unbekannte Kennung 'kassel-beispiel' (erwartet: Kennung aus "
+          f"Praxisbeispiele (cases/*.yaml); meinten Sie 'kassel-anderes'?)" for line in (8, 14)),
+    ]
+
+
+def test_slug_and_url_formats(fixture_data):
+    path = write(fixture_data, "sources.yaml", """- id: News 2018
+  url: www.example.org/seite
+  title: Titel
+  kind: news
+- id: doc
+  url: https://example.org/doc
+  title: Doku
+  kind: event-documentation
+- id: news
+  url: https://example.org/news
+  title: News
+  kind: news
+""")
+    assert problems(fixture_data) == [
+        f"{path}:1:7: id: 'News 2018' ist keine gültige Kennung (erwartet: Kennung aus a-z, 0-9, - und _ "
+        "(z. B. 'kassel-2018'); meinten Sie 'news-2018'?)",
+        f"{path}:2:8: url: 'www.example.org/seite' ist keine gültige Adresse "
+        "(erwartet: Adresse mit http:// oder https://)",
+    ]
+
+
+def test_duplicate_id_across_files_names_the_first_place(fixture_data):
+    first = fixture_data / "quotes" / "news.yaml"
+    path = write(fixture_data, "quotes/zweite.yaml", """- id: knueppel
+  text: Doppelt.
+  unattributed: Teilnehmende
+  source: doc
+""")
+    assert problems(fixture_data) == [
+        f"{path}:1:7: id: Kennung 'knueppel' ist doppelt (schon in {first}:1) "
+        "(erwartet: eine eindeutige Kennung je Eintrag)",
+    ]
+
+
+def test_quote_needs_speaker_or_unattributed(fixture_data):
+    path = write(fixture_data, "quotes/doc.yaml", """- id: alle
+  text: Ohne Sprecher.
+  source: doc
+""")
+    assert problems(fixture_data) == [
+        f"{path}:1:3: eines der Felder speaker oder unattributed fehlt (erwartet: speaker: … (oder unattributed: …))",
+    ]
+
+
+def test_every_problem_is_reported_at_once(fixture_data):
+    write(fixture_data, "cases/kassel-beispiel.yaml", CASE.replace("municipality: kassel", "municipality: kasel")
+          + "status: läuft\n")
+    write(fixture_data, "events.yaml", "- id: kassel2\n  title: x\n  date: 2018-13-01\n  sources: [news]\n")
+    found = problems(fixture_data)
+    assert [line.split(": ", 1)[0].rsplit("/", 1)[-1] for line in found] == [
+        "kassel-beispiel.yaml:3:15", "kassel-beispiel.yaml:9:9", "events.yaml:3:9"]
+
+
+def test_file_that_is_not_a_list(fixture_data):
+    path = write(fixture_data, "people.yaml", "id: x\nname: y\n")
+    assert problems(fixture_data)[0] == (f"{path}:1:1: Datei muss eine Liste von Datensätzen enthalten "
+                                         "(erwartet: - id: … je Datensatz)")
+
+
+def test_non_utf8_file_is_a_problem_not_a_traceback(fixture_data):
+    path = fixture_data / "series.yaml"
+    path.write_bytes("- id: reihe\n  title: Gr\xfc\xdfe\n".encode("latin-1"))
+    assert problems(fixture_data)[0].startswith(f"{path}:1:1: Datei ist kein UTF-8")
