@@ -43,7 +43,7 @@ def test_validate_clean_data_exits_0(fixture_data):
 def test_validate_broken_file_prints_file_line_and_exits_1(fixture_data):
     path = fixture_data / "municipalities.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("state: hessen", "state: hesen"), encoding="utf-8")
-    result = CliRunner(mix_stderr=False).invoke(cli, ["validate", str(fixture_data)])
+    result = CliRunner().invoke(cli, ["validate", str(fixture_data)])
     assert result.exit_code == 1
     assert result.stdout == (f"{path}:4:10: state: unbekannte Kennung 'hesen' (erwartet: Kennung aus Bundesländer "
                              "(vocabularies/states.yaml); meinten Sie 'hessen'?)\n")
