@@ -171,7 +171,7 @@ def metadata() -> dict[str, Any]:
                 "suche": {"title": "Suche", "description": "Durchsucht Praxisbeispiele, Zitate, Erfolgsfaktoren, "
                           "Organisationen und Veranstaltungen, gerankt und mit hervorgehobenem Ausschnitt. Findet "
                           "auch Wortformen, Umlaut-Schreibweisen (Gefluechtete) und Wortteile (kurs → Sprachkurs).",
-                          "sql": SEARCH_SQL},
+                          "sql": SEARCH_SQL, "hide_sql": True},
                 "faelle_nach_faktor": {"title": "Praxisbeispiele nach Erfolgsfaktor",
                                        "description": "Welche Praxisbeispiele einen Erfolgsfaktor belegen, mit Beleg "
                                        "und Quelle. Leer lassen für alle.", "sql": CASES_BY_FACTOR_SQL},
