@@ -28,7 +28,17 @@ def _report_problems(problems) -> None:
     click.echo(f"{len(problems)} Problem(e) gefunden.", err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Turns file-system errors (permissions, full disk …) into a one-line message instead of a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            raise click.ClickException(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")) from exc
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kb")
 def cli() -> None:
     """Kooperationswissen: Daten prüfen, bauen und veröffentlichen.

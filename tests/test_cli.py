@@ -95,3 +95,12 @@ def test_serve_command_line_is_immutable_and_local():
     assert command[1:6] == ["-m", "datasette", "serve", "-i", "build/kb.db"]
     assert command[command.index("-h") + 1] == "127.0.0.1" and command[command.index("-p") + 1] == "8123"
     assert ["--setting", "suggest_facets", "off"] == command[command.index("suggest_facets") - 1:][:3]
+
+
+def test_unwritable_database_path_is_a_message_not_a_traceback(fixture_data, tmp_path):
+    blocker = tmp_path / "datei"
+    blocker.write_text("kein Ordner")
+    result = run("build", "--data", str(fixture_data), "--db", str(blocker / "kb.db"))
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and str(blocker) in result.output
+    assert "Traceback" not in result.output
