@@ -81,6 +81,17 @@ def _id(title: str = "Kennung") -> Field:
                  "ändert sich nach der Veröffentlichung nie.", required=True)
 
 
+def _people(owner: str, table: str) -> Field:
+    return Field(
+        "people", "list", "Beteiligte Personen",
+        f"Personen mit ihrer Rolle bei {owner}, wie die Quelle sie nennt.", table=table,
+        item=Field("participation", "object", "Beteiligung", fields=(
+            Field("person", "ref", "Person", "Beteiligte Person.", required=True, ref="person"),
+            Field("role", "str", "Rolle", f"Rolle bei {owner} laut Quelle (z. B. „Podiumsgast“).", required=True),
+            Field("source", "ref", "Quelle", "Quelle, die die Beteiligung nennt.", required=True, ref="source"),
+        )))
+
+
 def _sources(required: bool = True) -> Field:
     return Field("sources", "list", "Quellen", "Kennungen der öffentlichen Quellen, die diese Angaben belegen.",
                  required=required, min_items=1 if required else 0,
@@ -243,6 +254,7 @@ _register(
                 table="event_organizers", item=Field("organizer", "ref", "Veranstalter", ref="organization")),
           Field("topic", "text", "Thema", "Thema in eigenen Worten."),
           Field("participants", "str", "Teilnehmende", "Teilnehmendenzahl, wie die Quelle sie angibt (z. B. „rund 100“)."),
+          _people("der Veranstaltung", "event_people"),
           _sources(), NOTES),
          label="title"),
     Kind("case", "cases", "Praxisbeispiele",
@@ -284,6 +296,7 @@ _register(
           Field("presented_at", "list", "Vorgestellt auf", "Veranstaltungen, auf denen das Beispiel vorgestellt wurde.",
                 table="case_events", column="event_id", facet_column="event_labels",
                 item=Field("event", "ref", "Veranstaltung", ref="event")),
+          _people("dem Praxisbeispiel", "case_people"),
           _sources(), NOTES, VISIBILITY_FIELD),
          label="title", id_matches_file=True),
     Kind("quote", "quotes", "Zitate",
