@@ -42,7 +42,7 @@ sources: [news]
                  ":1:1: Pflichtfeld 'summary' fehlt (erwartet: summary: Text)", id="required"),
     pytest.param(CASE + "sumary: Tippfehler\n",
                  ":9:9: sumary: unbekanntes Feld (erwartet: eines von: id, title, municipality, fields, summary, "
-                 "description, period_start, period_end, status, bmbf_programme, partners, factors, presented_at, "
+                 "description, period_start, period_end, status, bmbf_programme, partners, factors, presented_at, people, "
                  "sources, notes, visibility; meinten Sie 'summary'?)", id="unknown-field"),
     pytest.param(CASE.replace("fields: [uebergang]", "fields: uebergang"),
                  ":4:9: fields: falscher Typ (Text) (erwartet: Liste (- …))", id="type"),
