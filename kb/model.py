@@ -223,6 +223,9 @@ _register(
                     Field("role", "str", "Funktion", "Funktion, wie die Quelle sie angibt.", required=True),
                     Field("organization", "ref", "Organisation", "Organisation, für die die Person tätig ist.",
                           ref="organization"),
+                    Field("municipality", "ref", "Kommune",
+                          "Kommune, der die Quelle die Funktion zuordnet, wenn sie keine Organisation nennt "
+                          "(z. B. „Bildungskoordinatorin aus Trier“).", ref="municipality"),
                     Field("source", "ref", "Quelle", "Quelle, die die Funktion nennt.", required=True, ref="source"),
                     Field("as_of", "partial_date", "Stand", "Zeitpunkt, zu dem die Quelle die Funktion angibt."),
                 ))),

@@ -40,8 +40,8 @@ def test_link_and_child_rows(fixture_db):
     assert rows(fixture_db, "select * from case_sources") == [("kassel-beispiel", "news", 0),
                                                                ("kassel-beispiel", "doc", 1)]
     assert rows(fixture_db, "select * from person_roles") == [
-        ("christine-knueppel", 0, "Geschäftsführerin Kulturzentrum Schlachthof e.V., Kassel", "schlachthof", "news",
-         "2018-06-12")]
+        ("christine-knueppel", 0, "Geschäftsführerin Kulturzentrum Schlachthof e.V., Kassel", "schlachthof", None,
+         "news", "2018-06-12")]
     assert rows(fixture_db, "select * from event_people") == [("kassel2", 0, "christine-knueppel", "Podiumsgast", "news")]
     assert rows(fixture_db, "select * from quote_factors order by quote_id, position") == [
         ("alle", "vertrauen", 0), ("alle", "empathie", 1), ("knueppel", "vertrauen", 0)]
