@@ -89,3 +89,12 @@ def test_coordinator_filters_cases_by_factor_facet(page, site):
     count = int(page.locator("h3").first.inner_text().split()[0])
     assert count >= 1
     assert label in page.locator(".facet-info[data-column=factor_labels]").inner_text()
+    # open the first case of the filtered list: the page shows the chosen factor with evidence and source
+    page.locator("table.rows-and-columns td.col-id a").first.click()
+    page.wait_for_load_state()
+    assert "/kb/cases/" in page.url
+    assert page.locator("h2", has_text="Erfolgsfaktoren").count() == 1
+    factor = page.locator(".kb-factor", has_text=label).first
+    assert factor.locator("a[href^='/kb/factors/']").inner_text() == label
+    assert factor.locator("a[href^='http']").count() == 1
+    assert page.locator(".kb-citation").inner_text().startswith("„")

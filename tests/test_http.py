@@ -1,4 +1,6 @@
 """The published site through Datasette's own client, on the bundled data."""
+import html
+
 import pytest
 
 
@@ -70,17 +72,25 @@ async def test_suche_html_renders_marks_but_escapes_everything_else(ds):
     assert "&lt;script&gt;x&lt;/script&gt;<mark>a</mark>" in hostile.text
 
 
-async def test_case_row_page_links_its_factors(ds):
-    case_id = (await ds.get_database("kb").execute("select case_id from case_factors limit 1")).rows[0][0]
-    factors = (await ds.get_database("kb").execute(
-        "select factor_id from case_factors where case_id = ?", [case_id])).rows
-    response = await ds.client.get(f"/kb/cases/{case_id}")
-    assert response.status_code == 200
-    for (factor_id,) in factors:
-        assert f'href="/kb/case_factors?case_id={case_id}"' in response.text
-    links = await get_json(ds, f"/kb/case_factors.json?case_id={case_id}&_labels=on&_shape=objects")
-    assert {row["factor_id"]["value"] for row in links["rows"]} == {f for (f,) in factors}
-    assert all(row["factor_id"]["label"] for row in links["rows"])
+async def test_case_row_page_links_its_factors_with_evidence_and_sources(ds):
+    db = ds.get_database("kb")
+    for case_id, in (await db.execute("select id from cases")).rows:
+        codings = (await db.execute(
+            "select cf.factor_id, f.label, cf.evidence, s.url from case_factors cf join factors f on f.id = cf.factor_id "
+            "join sources s on s.id = cf.source_id where cf.case_id = ?", [case_id])).rows
+        sources = (await db.execute("select s.url from case_sources cs join sources s on s.id = cs.source_id "
+                                    "where cs.case_id = ?", [case_id])).rows
+        response = await ds.client.get(f"/kb/cases/{case_id}")
+        assert response.status_code == 200
+        page = response.text
+        assert codings, case_id
+        for factor_id, label, evidence, url in codings:
+            assert f'<a href="/kb/factors/{factor_id}">{html.escape(label)}</a>' in page, (case_id, factor_id)
+            assert html.escape(evidence) in page
+            assert f'href="{html.escape(url)}"' in page
+        for (url,) in sources:
+            assert f'href="{html.escape(url)}"' in page
+        assert "Zitiervorschlag" in page
 
 
 async def test_table_and_column_descriptions_are_german(ds):

@@ -1,0 +1,7 @@
+"""The kb Datasette plugin package: hooks in plugin.py, templates/ shipped alongside.
+
+The entry point names this package (not the module) so Datasette finds templates/.
+"""
+from kb.datasette.plugin import extra_template_vars, prepare_connection, render_cell
+
+__all__ = ["extra_template_vars", "prepare_connection", "render_cell"]

@@ -12,6 +12,7 @@ from datasette import hookimpl
 from markupsafe import Markup
 
 from kb import text
+from kb.datasette.case_page import case_detail
 
 SNIPPET_COLUMN = "ausschnitt"
 LINK_COLUMN = "link"
@@ -38,3 +39,17 @@ def render_cell(value, column):
     if column == LINK_COLUMN and re.fullmatch(r"/[\w/%.-]+", value):
         return Markup(f'<a href="{html.escape(value)}">{html.escape(value)}</a>')
     return None
+
+
+@hookimpl
+def extra_template_vars(view_name, table, database, request, datasette):
+    """The case page (row-kb-cases.html) gets the case with partners, factors, quotes and sources."""
+    if view_name != "row" or table != "cases" or request is None:
+        return {}
+
+    async def inner():
+        case_id = request.url_vars.get("pks")
+        db = datasette.get_database(database)
+        return {"kb_case": await db.execute_fn(lambda conn: case_detail(conn, case_id))}
+
+    return inner
