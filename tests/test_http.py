@@ -15,6 +15,13 @@ async def test_index_answers_in_german(ds):
     assert response.status_code == 200
     assert "Kooperationswissen" in response.text
     assert "Offene Wissensbasis gelingender kommunaler Kooperation" in response.text
+    assert '<form class="kb-search" action="/kb/suche" method="get">' in response.text
+
+
+async def test_whole_database_download(ds):
+    response = await ds.client.get("/kb.db")
+    assert response.status_code == 200
+    assert response.content.startswith(b"SQLite format 3")
 
 
 async def test_cases_table_shows_facet_counts(ds):
