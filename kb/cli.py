@@ -123,7 +123,7 @@ def serve(data_dir: Path, db_path: Path, metadata: Path, port: int) -> None:
 @cli.command()
 @click.option("--check", is_flag=True, help="Nur prüfen, ob die Dateien aktuell sind (Exit-Code 1, wenn nicht).")
 def generate(check: bool) -> None:
-    """Schreibt metadata.yml und die JSON-Schemas (docs/schemas/) aus dem Datenmodell neu.
+    """Schreibt metadata.yml, die JSON-Schemas (docs/schemas/) und das Codebuch (docs/codebook.md) neu.
 
     Editoren mit yaml-language-server nutzen die Schemas für Autovervollständigung.
 
