@@ -17,18 +17,22 @@ import unicodedata
 import snowballstemmer
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
-_DIGRAPHS = re.compile(r"(?<!q)([aou])e")
+_UE = re.compile(r"(?<!q)ue")  # "Quelle" keeps its u
 _stemmer = snowballstemmer.stemmer("german")
 
 
+_COMBINING_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def _strip_marks(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():
+        return text
+    return _COMBINING_MARKS.sub("", unicodedata.normalize("NFKD", text))
 
 
 def fold(text: str) -> str:
-    text = text.lower().replace("ß", "ss")
-    return _strip_marks(_DIGRAPHS.sub(r"\1", text))
+    text = _UE.sub("u", text.lower().replace("ß", "ss").replace("ae", "a").replace("oe", "o"))
+    return _strip_marks(text)
 
 
 def tokens(text: str) -> list[str]:
