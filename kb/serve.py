@@ -33,16 +33,33 @@ def built_fingerprint(db_path: Path) -> str | None:
     return row[0] if row else None
 
 
+def inspect_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".inspect.json")
+
+
+def write_inspect_file(db_path: Path) -> Path:
+    """Datasette's precomputed table counts for the immutable file (``datasette inspect``)."""
+    target = inspect_path(db_path)
+    subprocess.run([sys.executable, "-m", "datasette", "inspect", str(db_path), "--inspect-file", str(target)],
+                   check=True, capture_output=True)
+    return target
+
+
 def ensure_built(data_dir: Path, db_path: Path) -> BuildReport | None:
-    """Rebuild when the data differs from what the database was built from; None when it is current."""
-    if built_fingerprint(db_path) == data_fingerprint(data_dir):
-        return None
-    return build_database(data_dir, db_path)
+    """Rebuild (and re-inspect) when the data differs from what the database was built from;
+    None when it is current."""
+    report = None
+    if built_fingerprint(db_path) != data_fingerprint(data_dir):
+        report = build_database(data_dir, db_path)
+    inspected = inspect_path(db_path)
+    if report or not inspected.exists() or inspected.stat().st_mtime < db_path.stat().st_mtime:
+        write_inspect_file(db_path)
+    return report
 
 
 def datasette_command(db_path: Path, metadata: Path, port: int, host: str = "127.0.0.1") -> list[str]:
     command = [sys.executable, "-m", "datasette", "serve", "-i", str(db_path), "-m", str(metadata),
-               "-h", host, "-p", str(port)]
+               "-h", host, "-p", str(port), "--inspect-file", str(inspect_path(db_path))]
     for name, value in SETTINGS.items():
         command += ["--setting", name, ("on" if value else "off") if isinstance(value, bool) else str(value)]
     return command

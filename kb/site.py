@@ -84,6 +84,23 @@ DERIVED_CASE_COLUMNS = {
 }
 
 
+def column_titles() -> dict[str, dict[str, str]]:
+    """table → column → short German title, for facet headings on the site."""
+    titles: dict[str, dict[str, str]] = {}
+    for kind in KINDS.values():
+        columns = titles.setdefault(kind.table, {})
+        for f in kind.fields:
+            if f.type == "ref":
+                columns[ref_column(f)] = f.title
+            elif f.type not in ("list", "object"):
+                columns[f.name] = f.title
+            if f.facet_column:
+                columns[f.facet_column] = f.title
+    titles["cases"].update(state_id="Bundesland", municipality_kind_id="Kommunentyp", year="Jahr",
+                           partner_types="Partnertypen")
+    return titles
+
+
 def _column_description(field: Field) -> str:
     return f"{field.title}: {field.description}" if field.description else field.title
 

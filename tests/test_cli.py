@@ -1,4 +1,5 @@
 """The kb command: exit codes, messages, --help with an example for every command."""
+import json
 import re
 import sqlite3
 from pathlib import Path
@@ -82,6 +83,8 @@ def test_serve_rebuilds_only_when_data_changed(fixture_data, tmp_path):
 
     db_path = tmp_path / "kb.db"
     assert ensure_built(fixture_data, db_path) is not None
+    inspected = json.loads((tmp_path / "kb.db.inspect.json").read_text())
+    assert inspected["kb"]["tables"]["cases"]["count"] == 1
     assert ensure_built(fixture_data, db_path) is None
     (fixture_data / "series.yaml").write_text("- {id: reihe-2018, title: Neue Reihe, sources: [news]}\n",
                                               encoding="utf-8")
@@ -95,6 +98,7 @@ def test_serve_command_line_is_immutable_and_local():
     assert command[1:6] == ["-m", "datasette", "serve", "-i", "build/kb.db"]
     assert command[command.index("-h") + 1] == "127.0.0.1" and command[command.index("-p") + 1] == "8123"
     assert ["--setting", "suggest_facets", "off"] == command[command.index("suggest_facets") - 1:][:3]
+    assert command[command.index("--inspect-file") + 1] == "build/kb.db.inspect.json"
 
 
 def test_unwritable_database_path_is_a_message_not_a_traceback(fixture_data, tmp_path):

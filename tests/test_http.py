@@ -1,5 +1,6 @@
 """The published site through Datasette's own client, on the bundled data."""
 import html
+import re
 
 import pytest
 
@@ -106,3 +107,12 @@ async def test_table_and_column_descriptions_are_german(ds):
     data = await get_json(ds, "/-/metadata.json")
     columns = data["databases"]["kb"]["tables"]["cases"]["columns"]
     assert columns["summary"].startswith("Zusammenfassung:")
+
+
+async def test_facet_headings_are_german(ds):
+    response = await ds.client.get("/kb/cases")
+    headings = re.findall(r'<strong title="Spalte ([^"]+)">\s*([^<]+?)\s*<', response.text)
+    assert dict(headings) == {
+        "factor_labels": "Erfolgsfaktoren", "field_labels": "Handlungsfelder", "state_id": "Bundesland",
+        "municipality_kind_id": "Kommunentyp", "year": "Jahr", "event_labels": "Vorgestellt auf",
+        "partner_types": "Partnertypen"}

@@ -13,6 +13,9 @@ from markupsafe import Markup
 
 from kb import text
 from kb.datasette.case_page import case_detail
+from kb.site import column_titles
+
+COLUMN_TITLES = column_titles()
 
 SNIPPET_COLUMN = "ausschnitt"
 LINK_COLUMN = "link"
@@ -43,7 +46,10 @@ def render_cell(value, column):
 
 @hookimpl
 def extra_template_vars(view_name, table, database, request, datasette):
-    """The case page (row-kb-cases.html) gets the case with partners, factors, quotes and sources."""
+    """German facet headings on table pages; the case page (row-kb-cases.html) gets the case with
+    partners, factors, quotes and sources."""
+    if view_name == "table":
+        return {"kb_column_titles": COLUMN_TITLES.get(table, {})}
     if view_name != "row" or table != "cases" or request is None:
         return {}
 
