@@ -132,8 +132,30 @@ def _facet_labels(field: Field, data: dict[str, Any], labels: _Labels) -> list[s
     return out
 
 
-def _case_extras(data: dict[str, Any], labels: _Labels) -> dict[str, Any]:
-    """Columns on ``cases`` copied from the municipality and events, so the cases table facets on them."""
+@dataclass(frozen=True)
+class DerivedColumn:
+    """A column copied onto a table at build time so Datasette can facet on it."""
+
+    name: str
+    type: type
+    references: str | None
+    title: str
+    description: str
+
+
+CASE_DERIVED_COLUMNS = (
+    DerivedColumn("state_id", str, "states", "Bundesland",
+                  "Bundesland der Kommune (übernommen aus der Tabelle Kommunen, für Facetten)."),
+    DerivedColumn("municipality_kind_id", str, "municipality_kinds", "Kommunentyp",
+                  "Kommunentyp der Kommune (übernommen aus der Tabelle Kommunen, für Facetten)."),
+    DerivedColumn("year", int, None, "Jahr",
+                  "Jahr: das Jahr der ersten Veranstaltung, auf der das Beispiel vorgestellt wurde, sonst der Beginn."),
+)
+DERIVED_COLUMNS = {"case": CASE_DERIVED_COLUMNS}
+
+
+def _case_derived(data: dict[str, Any], labels: _Labels) -> dict[str, Any]:
+    """Values of ``CASE_DERIVED_COLUMNS`` for one case."""
     municipality = labels.data["municipality"].get(data.get("municipality"), {})
     event_dates = sorted(str(labels.data["event"][e]["date"]) for e in data.get("presented_at") or []
                          if labels.data["event"].get(e, {}).get("date"))
@@ -237,19 +259,14 @@ def _published(records: dict[str, list[Record]]) -> dict[str, list[Record]]:
 
 def _write_kind(db: sqlite_utils.Database, kind: Kind, records: list[Record], labels: _Labels,
                 published_ids: dict[str, set[str]]) -> None:
-    columns = {"id": str, **_columns(kind.fields[1:])}
+    derived = DERIVED_COLUMNS.get(kind.name, ())
     facet_fields = [f for f in kind.fields if f.facet_column]
-    for f in facet_fields:
-        columns[f.facet_column] = str
-    extras = kind.name == "case"
-    if extras:
-        columns.update({"state_id": str, "municipality_kind_id": str, "year": int})
-    foreign_keys = _foreign_keys(kind.fields)
-    if extras:
-        foreign_keys += [("state_id", "states", "id"), ("municipality_kind_id", "municipality_kinds", "id")]
+    columns = {"id": str, **_columns(kind.fields[1:]), **{f.facet_column: str for f in facet_fields},
+               **{d.name: d.type for d in derived}}
+    foreign_keys = _foreign_keys(kind.fields) + [(d.name, d.references, "id") for d in derived if d.references]
+    # required fields and fields with a default always have a value
     not_null = {ref_column(f) if f.type == "ref" else f.name
-                for f in kind.fields if f.required and f.type != "list"} | ({"visibility"} if "visibility" in
-                                                                            kind.field_names else set())
+                for f in kind.fields if f.type != "list" and (f.required or f.default is not None)}
     table = db[kind.table]
     table.create(columns, pk="id", foreign_keys=foreign_keys, not_null=not_null)
     rows = []
@@ -257,8 +274,8 @@ def _write_kind(db: sqlite_utils.Database, kind: Kind, records: list[Record], la
         row = {"id": r.id, **_values(kind.fields[1:], r.data)}
         for f in facet_fields:
             row[f.facet_column] = json.dumps(_facet_labels(f, r.data, labels), ensure_ascii=False)
-        if extras:
-            row.update(_case_extras(r.data, labels))
+        if derived:
+            row.update(_case_derived(r.data, labels))
         rows.append(row)
     table.insert_all(rows, batch_size=max(1, 999 // len(columns)))
     for fk_column, _, _ in foreign_keys:

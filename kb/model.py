@@ -71,10 +71,6 @@ class Kind:
                 return f
         raise KeyError(name)
 
-    @property
-    def field_names(self) -> tuple[str, ...]:
-        return tuple(f.name for f in self.fields)
-
 
 def _id(title: str = "Kennung") -> Field:
     return Field("id", "slug", title, "Dauerhafte Kennung aus Kleinbuchstaben, Ziffern, - und _; "
@@ -326,5 +322,4 @@ _register(
          label="text", one_of=(("speaker", "unattributed"),)),
 )
 
-# Build order: every kind comes after the kinds it references (vocabularies first).
-BUILD_ORDER: tuple[str, ...] = tuple(KINDS)
+# KINDS is in build order: every kind comes after the kinds it references (vocabularies first).

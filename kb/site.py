@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from kb.build import FTS_COLUMNS, child_table, link_columns, ref_column
+from kb.build import DERIVED_COLUMNS, FTS_COLUMNS, child_table, link_columns, ref_column
 from kb.model import KINDS, PARTIAL_DATE_PATTERN, SLUG_PATTERN, Field, Kind
 
 DATABASE = "kb"
@@ -77,13 +77,6 @@ TABLE_FACETS: dict[str, list[Any]] = {
     "sources": ["kind", "publisher"],
 }
 
-DERIVED_CASE_COLUMNS = {
-    "state_id": "Bundesland der Kommune (übernommen aus der Tabelle Kommunen, für Facetten).",
-    "municipality_kind_id": "Kommunentyp der Kommune (übernommen aus der Tabelle Kommunen, für Facetten).",
-    "year": "Jahr: das Jahr der ersten Veranstaltung, auf der das Beispiel vorgestellt wurde, sonst der Beginn.",
-}
-
-
 def column_titles() -> dict[str, dict[str, str]]:
     """table → column → short German title, for facet headings on the site."""
     titles: dict[str, dict[str, str]] = {}
@@ -96,8 +89,8 @@ def column_titles() -> dict[str, dict[str, str]]:
                 columns[f.name] = f.title
             if f.facet_column:
                 columns[f.facet_column] = f.title
-    titles["cases"].update(state_id="Bundesland", municipality_kind_id="Kommunentyp", year="Jahr",
-                           partner_types="Partnertypen")
+        columns.update({d.name: d.title for d in DERIVED_COLUMNS.get(kind.name, ())})
+    titles["cases"]["partner_types"] = "Partnertypen"
     return titles
 
 
@@ -116,8 +109,7 @@ def _table_entry(kind: Kind) -> dict[str, Any]:
             columns[f.name] = _column_description(f)
         if f.facet_column:
             columns[f.facet_column] = f"{f.title} als JSON-Liste der Bezeichnungen (für Facetten)."
-    if kind.name == "case":
-        columns.update(DERIVED_CASE_COLUMNS)
+    columns.update({d.name: d.description for d in DERIVED_COLUMNS.get(kind.name, ())})
     entry: dict[str, Any] = {"title": kind.title, "description": kind.description, "columns": columns,
                              "label_column": kind.label}
     if kind.table in TABLE_FACETS:
