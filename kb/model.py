@@ -121,6 +121,7 @@ def _vocabulary(name: str, table: str, title: str, description: str, path: str,
     )
 
 
+# In build order: every kind comes after the kinds it references (vocabularies first).
 KINDS: dict[str, Kind] = {}
 
 
@@ -321,5 +322,3 @@ _register(
           NOTES, VISIBILITY_FIELD),
          label="text", one_of=(("speaker", "unattributed"),)),
 )
-
-# KINDS is in build order: every kind comes after the kinds it references (vocabularies first).

@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 from kb.load import LoadResult, PathKey, Record, load_data
 from kb.model import KINDS, PARTIAL_DATE_PATTERN, SLUG_PATTERN, Field
-from kb.problems import Problem, closest
+from kb.problems import Problem, closest, display_path
 
 _SLUG = re.compile(SLUG_PATTERN)
 _PARTIAL_DATE = re.compile(PARTIAL_DATE_PATTERN)
@@ -151,7 +151,7 @@ def check_ids_and_refs(result: LoadResult) -> Iterator[Problem]:
             if record.id in seen:
                 first = seen[record.id]
                 yield record.problem(("id",), f"Kennung '{record.id}' ist doppelt (schon in "
-                                     f"{first.problem(('id',), '').file}:{first.where(('id',))[0]})",
+                                     f"{display_path(first.file)}:{first.where(('id',))[0]})",
                                      "eine eindeutige Kennung je Eintrag")
             else:
                 seen[record.id] = record
