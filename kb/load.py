@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from kb.model import KINDS, Kind
-from kb.problems import Problem, display_path
+from kb.problems import Problem, closest, display_path
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -133,6 +133,8 @@ def kind_files(data_dir: Path, kind: Kind) -> list[Path]:
 def load_file(file: Path, kind: Kind) -> tuple[list[Record], list[Problem]]:
     node, problems = compose_file(file)
     if node is None:
+        if not problems and kind.layout == "one":
+            problems = [Problem(display_path(file), 1, 1, "", "Datei ist leer", "id: …, title: … auf oberster Ebene")]
         return [], problems
     converter = _Converter(file)
     where = (node.start_mark.line + 1, node.start_mark.column + 1)
@@ -160,11 +162,26 @@ def load_file(file: Path, kind: Kind) -> tuple[list[Record], list[Problem]]:
 def load_data(data_dir: Path) -> LoadResult:
     """Load every kind's files under ``data_dir``; problems are collected, never raised."""
     result = LoadResult({name: [] for name in KINDS}, [])
+    known: set[Path] = set()
     for kind in KINDS.values():
         for file in kind_files(data_dir, kind):
+            known.add(file)
             found, file_problems = load_file(file, kind)
             result.records[kind.name].extend(found)
             result.problems.extend(file_problems)
             if not found and file_problems:
                 result.unreadable_kinds.add(kind.name)
+    result.problems.extend(_stray_files(data_dir, known))
     return result
+
+
+def _stray_files(data_dir: Path, known: set[Path]) -> list[Problem]:
+    """YAML files that belong to no kind would be silently ignored: report them instead."""
+    patterns = [kind.path for kind in KINDS.values()]
+    problems = []
+    for file in sorted(p for p in data_dir.rglob("*") if p.suffix in (".yaml", ".yml") and p not in known):
+        relative = file.relative_to(data_dir).with_suffix(".yaml").as_posix()
+        guess = closest(relative, patterns) or closest(relative.split("/")[0] + "/*.yaml", patterns)
+        problems.append(Problem(display_path(file), 1, 1, "", "Datei gehört zu keiner Datenart und würde ignoriert",
+                                "eine von: " + ", ".join(patterns), guess))
+    return problems

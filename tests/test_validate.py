@@ -148,3 +148,16 @@ def test_non_utf8_file_is_a_problem_not_a_traceback(fixture_data):
     path = fixture_data / "series.yaml"
     path.write_bytes("- id: reihe\n  title: Gr\xfc\xdfe\n".encode("latin-1"))
     assert problems(fixture_data)[0].startswith(f"{path}:1:1: Datei ist kein UTF-8")
+
+
+def test_empty_case_file_is_a_problem(fixture_data):
+    path = write(fixture_data, "cases/leer.yaml", "# noch nichts\n")
+    assert problems(fixture_data) == [f"{path}:1:1: Datei ist leer (erwartet: id: …, title: … auf oberster Ebene)"]
+
+
+def test_file_in_no_known_place_is_reported_not_ignored(fixture_data):
+    (fixture_data / "case").mkdir()
+    path = write(fixture_data, "case/neu.yml", CASE)
+    found = problems(fixture_data)
+    assert found[0].startswith(f"{path}:1:1: Datei gehört zu keiner Datenart und würde ignoriert (erwartet: eine von: ")
+    assert found[0].endswith("; meinten Sie 'cases/*.yaml'?)")
