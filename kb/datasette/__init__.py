@@ -2,6 +2,8 @@
 
 The entry point names this package (not the module) so Datasette finds templates/.
 """
-from kb.datasette.plugin import extra_template_vars, prepare_connection, render_cell
+from kb.datasette.plugin import (
+    extra_body_script, extra_template_vars, prepare_connection, prepare_jinja2_environment, render_cell,
+)
 
-__all__ = ["extra_template_vars", "prepare_connection", "render_cell"]
+__all__ = ["extra_body_script", "extra_template_vars", "prepare_connection", "prepare_jinja2_environment", "render_cell"]

@@ -6,6 +6,7 @@ Registered through the ``datasette`` entry point in pyproject.toml, so ``dataset
 from __future__ import annotations
 
 import html
+import json
 import re
 
 from datasette import hookimpl
@@ -45,11 +46,29 @@ def render_cell(value, column):
 
 
 @hookimpl
+def prepare_jinja2_environment(env):
+    env.filters["kb_json"] = lambda value: json.loads(value) if isinstance(value, str) and value else []
+
+
+async def _labels(db, sql: str) -> dict[str, str]:
+    return dict((await db.execute(sql)).rows)
+
+
+@hookimpl
 def extra_template_vars(view_name, table, database, request, datasette):
-    """German facet headings on table pages; the case page (row-kb-cases.html) gets the case with
-    partners, factors, quotes and sources."""
+    """German facet headings on table pages; the cases list gets place names; the case page
+    (row-kb-cases.html) gets the case with partners, factors, quotes and sources."""
     if view_name == "table":
-        return {"kb_column_titles": COLUMN_TITLES.get(table, {})}
+        if table != "cases":
+            return {"kb_column_titles": COLUMN_TITLES.get(table, {})}
+
+        async def with_labels():
+            db = datasette.get_database(database)
+            return {"kb_column_titles": COLUMN_TITLES["cases"], "kb_labels": {
+                "municipality": await _labels(db, "select id, name from municipalities"),
+                "state": await _labels(db, "select id, label from states")}}
+
+        return with_labels
     if view_name != "row" or table != "cases" or request is None:
         return {}
 
@@ -59,3 +78,22 @@ def extra_template_vars(view_name, table, database, request, datasette):
         return {"kb_case": await db.execute_fn(lambda conn: case_detail(conn, case_id))}
 
     return inner
+
+
+_COLLAPSE_COLUMN_DESCRIPTIONS = """
+document.querySelectorAll("dl.column-descriptions").forEach(function (dl) {
+  var details = document.createElement("details");
+  var summary = document.createElement("summary");
+  summary.textContent = "Spaltenbeschreibungen";
+  details.className = "kb-column-descriptions";
+  details.appendChild(summary);
+  dl.parentNode.insertBefore(details, dl);
+  details.appendChild(dl);
+});
+"""
+
+
+@hookimpl
+def extra_body_script(view_name):
+    """Column descriptions fold away behind „Spaltenbeschreibungen“ so the list comes first."""
+    return _COLLAPSE_COLUMN_DESCRIPTIONS if view_name == "table" else None
