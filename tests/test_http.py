@@ -112,6 +112,8 @@ async def test_table_and_column_descriptions_are_german(ds):
 async def test_facet_headings_are_german(ds):
     response = await ds.client.get("/kb/cases")
     headings = re.findall(r'<strong title="Spalte ([^"]+)">\s*([^<]+?)\s*<', response.text)
+    assert [title for _, title in headings] == ["Erfolgsfaktoren", "Handlungsfelder", "Bundesland", "Kommunentyp",
+                                                "Jahr", "Vorgestellt auf", "Partnertypen"]  # metadata order
     assert dict(headings) == {
         "factor_labels": "Erfolgsfaktoren", "field_labels": "Handlungsfelder", "state_id": "Bundesland",
         "municipality_kind_id": "Kommunentyp", "year": "Jahr", "event_labels": "Vorgestellt auf",

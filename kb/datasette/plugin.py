@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from kb import text
 from kb.datasette.case_page import case_detail
-from kb.site import column_titles
+from kb.site import TABLE_FACETS, column_titles
 
 COLUMN_TITLES = column_titles()
 
@@ -45,9 +45,16 @@ def render_cell(value, column):
     return None
 
 
+def facet_order(facet_results: list[dict], table: str) -> list[dict]:
+    """Facets in the order metadata.yml lists them (Datasette sorts by number of values)."""
+    names = [f if isinstance(f, str) else next(iter(f.values())) for f in TABLE_FACETS.get(table, [])]
+    return sorted(facet_results, key=lambda f: names.index(f["name"]) if f["name"] in names else len(names))
+
+
 @hookimpl
 def prepare_jinja2_environment(env):
     env.filters["kb_json"] = lambda value: json.loads(value) if isinstance(value, str) and value else []
+    env.filters["kb_facet_order"] = facet_order
 
 
 async def _labels(db, sql: str) -> dict[str, str]:
