@@ -23,6 +23,27 @@ TYPE_HINTS = {
 }
 
 
+def _is_str(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+_TYPE_CHECKS = {
+    **dict.fromkeys(("str", "text", "slug", "url", "date", "ref", "enum"), _is_str),
+    "partial_date": lambda v: _is_str(v) or _is_int(v),  # a bare year may be a YAML number
+    "int": _is_int,
+    "float": lambda v: _is_int(v) or isinstance(v, float),
+    "bool": lambda v: isinstance(v, bool),
+    "list": lambda v: isinstance(v, list),
+    "object": lambda v: isinstance(v, dict),
+}
+_TYPE_NAMES = {"str": "Text", "int": "Zahl", "float": "Zahl", "bool": "Wahrheitswert", "list": "Liste",
+               "dict": "Abschnitt"}
+
+
 def valid_partial_date(value: str) -> bool:
     if not _PARTIAL_DATE.match(value):
         return False
@@ -37,17 +58,8 @@ def valid_partial_date(value: str) -> bool:
 def _check_value(record: Record, path: PathKey, field: Field, value: Any) -> Iterator[Problem]:
     """Type and format problems of one value (references are checked later, with all ids known)."""
     expected = TYPE_HINTS[field.type]
-    kind_ok = {
-        "str": isinstance(value, str), "text": isinstance(value, str), "slug": isinstance(value, str),
-        "url": isinstance(value, str), "date": isinstance(value, str),
-        "partial_date": isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)),
-        "ref": isinstance(value, str), "enum": isinstance(value, str),
-        "int": isinstance(value, int) and not isinstance(value, bool),
-        "float": isinstance(value, (int, float)) and not isinstance(value, bool),
-        "bool": isinstance(value, bool), "list": isinstance(value, list), "object": isinstance(value, dict),
-    }[field.type]
-    if not kind_ok:
-        shown = "leer" if value is None else type(value).__name__.replace("str", "Text").replace("dict", "Abschnitt")
+    if not _TYPE_CHECKS[field.type](value):
+        shown = "leer" if value is None else _TYPE_NAMES.get(type(value).__name__, type(value).__name__)
         yield record.problem(path, f"falscher Typ ({shown})", expected)
         return
     if isinstance(value, str) and not value.strip():
