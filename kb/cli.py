@@ -140,7 +140,3 @@ def generate(check: bool) -> None:
         sys.exit(1 if stale else 0)
     for path in write_generated(REPO_ROOT):
         click.echo(f"geschrieben: {path}")
-
-
-if __name__ == "__main__":
-    cli()

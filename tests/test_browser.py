@@ -27,7 +27,7 @@ def site(tmp_path_factory):
     """`kb serve` as a user starts it: rebuilds into a fresh database, serves on 127.0.0.1."""
     port = free_port()
     db_path = tmp_path_factory.mktemp("serve") / "kb.db"
-    process = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", "--db", str(db_path), "--port", str(port)],
+    process = subprocess.Popen([sys.executable, "-m", "kb", "serve", "--db", str(db_path), "--port", str(port)],
                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
