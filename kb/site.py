@@ -22,7 +22,7 @@ CODEBOOK_FILE = Path("docs") / "codebook.md"
 
 SEARCH_SQL = """\
 with hits as (
-  select rowid, bm25(search_stems, 10.0, 1.0, 2.0) as score
+  select rowid, bm25(search_stems, 10.0, 1.0, 0.5) as score
   from search_stems
   where kb_match(:q) is not null and search_stems match kb_match(:q)
   union all

@@ -52,16 +52,21 @@ def _quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
+PREFIX_MIN = 4  # shorter stems match whole words only: "DaZ" must not find "dazu"
+
+
 def match_query(query: str | None) -> str | None:
-    """FTS5 query for the stemmed index: every token must match, each as a stem prefix."""
+    """FTS5 query for the stemmed index: every token must match, each as a stem prefix
+    ("Kooperation" finds "Kooperationsarbeit"), short stems as whole words."""
     stems = [stem(t) for t in tokens(query or "")]
-    return " AND ".join(_quote(s) + "*" for s in stems if s) or None
+    return " AND ".join(_quote(s) + ("*" if len(s) >= PREFIX_MIN else "") for s in stems if s) or None
 
 
 def trigram_query(query: str | None) -> str | None:
-    """FTS5 query for the trigram index over folded text; tokens shorter than 3 letters cannot match there."""
+    """FTS5 query for the trigram index over folded text, for compound tails ("kurs" finds "Sprachkurs").
+    Tokens shorter than PREFIX_MIN would find too much inside other words ("DaZ" in "dazu")."""
     folded = [fold(t) for t in tokens(query or "")]
-    if not folded or any(len(t) < 3 for t in folded):
+    if not folded or any(len(t) < PREFIX_MIN for t in folded):
         return None
     return " AND ".join(_quote(t) for t in folded)
 
@@ -74,11 +79,13 @@ def snippet(text: str | None, query: str | None, width: int = 30) -> str:
     """
     text = text or ""
     stems = [stem(t) for t in tokens(query or "")]
-    folded = [fold(t) for t in tokens(query or "") if len(t) >= 3]
+    folded = [fold(t) for t in tokens(query or "") if len(t) >= PREFIX_MIN]
     words = list(_TOKEN.finditer(text))
 
     def is_hit(word: str) -> bool:
-        return any(stem(word).startswith(s) for s in stems if s) or any(f in fold(word) for f in folded)
+        word_stem = stem(word)
+        return (any(word_stem.startswith(s) if len(s) >= PREFIX_MIN else word_stem == s for s in stems if s)
+                or any(f in fold(word) for f in folded))
 
     hits = {i for i, m in enumerate(words) if is_hit(m.group())}
     first = min(hits, default=0)

@@ -20,10 +20,15 @@ def test_match_query_prefixes_every_stem_and_escapes_quotes():
     assert text.match_query("  ") is None
 
 
-def test_trigram_query_needs_three_letters():
+def test_short_stems_match_whole_words_only():
+    assert text.match_query("DaZ Kurs") == '"daz" AND "kur"'
+    assert text.snippet("DaZ-Kurse dazu", "DaZ") == "<mark>DaZ</mark>-Kurse dazu"
+
+
+def test_trigram_query_needs_four_letters():
     assert text.trigram_query("Kurs") == '"kurs"'
-    assert text.trigram_query("DaZ Kurs") == '"daz" AND "kurs"'
-    assert text.trigram_query("im Kurs") is None
+    assert text.trigram_query("Sprache Kurs") == '"sprache" AND "kurs"'
+    assert text.trigram_query("DaZ Kurs") is None
 
 
 def test_snippet_marks_matches_and_escapes_html():
