@@ -33,6 +33,7 @@ from kb.load import Record
 from kb.model import KINDS, Field, Kind
 from kb.problems import DataError
 from kb.validate import validate_dir
+from kb.views import VIEWS
 
 SCHEMA_VERSION = 1
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
@@ -382,6 +383,8 @@ def build_database(data_dir: Path | str, db_path: Path | str) -> BuildReport:
             for kind in KINDS.values():
                 _write_kind(db, kind, records[kind.name], labels, published_ids)
             _write_search_index(db, records, labels)
+            for view in VIEWS:
+                db.create_view(view.name, view.sql.strip())
             counts = {kind.table: len(records[kind.name]) for kind in KINDS.values()}
             db["build_info"].insert({
                 "id": 1,

@@ -13,6 +13,7 @@ import yaml
 
 from kb.build import DERIVED_COLUMNS, FTS_COLUMNS, child_table, link_columns, ref_column
 from kb.model import KINDS, PARTIAL_DATE_PATTERN, SLUG_PATTERN, Field, Kind
+from kb.views import VIEWS
 
 DATABASE = "kb"
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -157,6 +158,8 @@ def metadata() -> dict[str, Any]:
                     "record_id": "Kennung des Datensatzes", "title": "Titel oder Sprecher/in",
                     "body": "Durchsuchter Text"},
     }
+    for view in VIEWS:
+        tables[view.name] = {"title": view.title, "description": view.description, "columns": view.columns}
     tables["build_info"] = {
         "title": "Build-Informationen",
         "description": "Woraus und wann diese Datenbank gebaut wurde.",

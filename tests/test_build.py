@@ -135,3 +135,16 @@ def test_crash_during_write_leaves_previous_database(fixture_data, tmp_path, mon
         build_database(fixture_data, db_path)
     assert db_path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "kb.db"]
+
+
+def test_analyst_views_flatten_the_links(fixture_db):
+    assert rows(fixture_db, "select id, municipality, state, municipality_kind, year, fields, factors, partner_count "
+                            "from case_overview") == [
+        ("kassel-beispiel", "Kassel", "Hessen", "Kreisfreie Stadt", 2018, "Übergang Schule–Beruf",
+         "Vertrauen; Empathie", 2)]
+    assert rows(fixture_db, "select case_id, factor, factor_group, evidence, state from factor_codings") == [
+        ("kassel-beispiel", "Vertrauen", "Beziehung & Haltung", "großes Vertrauen", "Hessen"),
+        ("kassel-beispiel", "Empathie", "Beziehung & Haltung", "Empathie", "Hessen")]
+    assert rows(fixture_db, "select id, speaker, attributed, event, factors from quote_overview") == [
+        ("alle", "alle Teilnehmenden", 0, None, "Vertrauen; Empathie"),
+        ("knueppel", "Christine Knüppel", 1, "Fachveranstaltung Kassel II", "Vertrauen")]

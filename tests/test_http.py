@@ -118,3 +118,18 @@ async def test_facet_headings_are_german(ds):
         "factor_labels": "Erfolgsfaktoren", "field_labels": "Handlungsfelder", "state_id": "Bundesland",
         "municipality_kind_id": "Kommunentyp", "year": "Jahr", "event_labels": "Vorgestellt auf",
         "partner_types": "Partnertypen"}
+
+
+async def test_case_overview_exports_as_csv_that_parses(ds):
+    import csv
+    import io
+
+    response = await ds.client.get("/kb/case_overview.csv?_size=max")
+    assert response.status_code == 200
+    table = list(csv.DictReader(io.StringIO(response.text)))
+    count = (await ds.get_database("kb").execute("select count(*) from cases")).rows[0][0]
+    assert len(table) == count
+    assert set(table[0]) == {"id", "title", "municipality", "state", "municipality_kind", "year", "period_start",
+                             "period_end", "status", "bmbf_programme", "fields", "factors", "partner_count",
+                             "source_urls"}
+    assert all(row["factors"] and row["source_urls"].startswith("http") for row in table)
