@@ -117,7 +117,7 @@ def serve(data_dir: Path, db_path: Path, metadata: Path, port: int) -> None:
     if report:
         click.echo(f"{db_path} neu gebaut in {report.seconds:.2f} s.")
     click.echo(f"Kooperationswissen läuft auf http://127.0.0.1:{port}/  (Beenden mit Strg+C)")
-    sys.exit(run_datasette(db_path, metadata, port))
+    run_datasette(db_path, metadata, port)
 
 
 @cli.command()

@@ -1,6 +1,7 @@
 """Serve the built database with Datasette, rebuilding first when the data changed."""
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -65,5 +66,8 @@ def datasette_command(db_path: Path, metadata: Path, port: int, host: str = "127
     return command
 
 
-def run_datasette(db_path: Path, metadata: Path, port: int) -> int:
-    return subprocess.call(datasette_command(db_path, metadata, port))
+def run_datasette(db_path: Path, metadata: Path, port: int) -> None:
+    """Replace this process with Datasette, so signals (Ctrl+C, SIGTERM) reach the server itself."""
+    command = datasette_command(db_path, metadata, port)
+    sys.stdout.flush()
+    os.execv(command[0], command)

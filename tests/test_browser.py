@@ -43,7 +43,7 @@ def site(tmp_path_factory):
         process.kill()
         raise RuntimeError("kb serve did not answer within 60 s")
     yield url
-    process.terminate()
+    process.terminate()  # kb serve execs Datasette, so this stops the server itself
     process.wait(timeout=10)
 
 
@@ -90,7 +90,7 @@ def test_coordinator_filters_cases_by_factor_facet(page, site):
     first.click()
     page.wait_for_load_state()
     assert "factor_labels__arraycontains=" in page.url
-    count = int(page.locator("h3").first.inner_text().split()[0])
+    count = int(page.locator("h3").first.inner_text().split()[0].replace(".", ""))
     assert count >= 1
     assert label in page.locator(".facet-info[data-column=factor_labels]").inner_text()
     # open the first case of the filtered list: the page shows the chosen factor with evidence and source

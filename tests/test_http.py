@@ -133,3 +133,19 @@ async def test_case_overview_exports_as_csv_that_parses(ds):
                              "period_end", "status", "bmbf_programme", "fields", "factors", "partner_count",
                              "source_urls"}
     assert all(row["factors"] and row["source_urls"].startswith("http") for row in table)
+
+
+@pytest.mark.parametrize("path, german", [
+    ("/kb/cases", ["Einträge", "Suche:", "Anwenden", "Diese Daten als", "Datenlizenz"]),
+    ("/kb/suche?q=Vertrauen", ["Abfrageparameter", "SQL ausführen"]),
+    ("/kb/quotes/kassel2-assel-erfolg", ["Verweise aus anderen Tabellen", "Diese Daten als"]),
+    ("/kb", ["Tabellen", "Abfragen"]),
+])
+async def test_page_chrome_is_german(ds, path, german):
+    response = await ds.client.get(path)
+    assert response.status_code == 200
+    visible = re.sub(r"<(script|style)\b.*?</\1>|<[^>]+>", " ", response.text, flags=re.S)
+    for word in german:
+        assert word in visible or f'value="{word}"' in response.text, word
+    for english in ("Apply", "Powered by", "This data as", "Custom SQL query", "Links from other tables"):
+        assert english not in visible and f'value="{english}"' not in response.text, english
