@@ -152,9 +152,6 @@ CASE_DERIVED_COLUMNS = (
     DerivedColumn("year", int, None, "Jahr",
                   "Jahr: das Jahr der ersten Veranstaltung, auf der das Beispiel vorgestellt wurde, sonst der Beginn."),
 )
-DERIVED_COLUMNS = {"case": CASE_DERIVED_COLUMNS}
-
-
 def _case_derived(data: dict[str, Any], labels: _Labels) -> dict[str, Any]:
     """Values of ``CASE_DERIVED_COLUMNS`` for one case."""
     municipality = labels.data["municipality"].get(data.get("municipality"), {})
@@ -166,6 +163,10 @@ def _case_derived(data: dict[str, Any], labels: _Labels) -> dict[str, Any]:
         "municipality_kind_id": municipality.get("kind"),
         "year": int(str(year_from)[:4]) if year_from else None,
     }
+
+
+DERIVED_COLUMNS = {"case": CASE_DERIVED_COLUMNS}
+DERIVED_VALUES = {"case": _case_derived}  # kind → function computing its DERIVED_COLUMNS
 
 
 # ---------------------------------------------------------------------------- search index
@@ -276,7 +277,7 @@ def _write_kind(db: sqlite_utils.Database, kind: Kind, records: list[Record], la
         for f in facet_fields:
             row[f.facet_column] = json.dumps(_facet_labels(f, r.data, labels), ensure_ascii=False)
         if derived:
-            row.update(_case_derived(r.data, labels))
+            row.update(DERIVED_VALUES[kind.name](r.data, labels))
         rows.append(row)
     table.insert_all(rows, batch_size=max(1, 999 // len(columns)))
     for fk_column, _, _ in foreign_keys:

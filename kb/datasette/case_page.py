@@ -46,7 +46,6 @@ QUERIES = {
         select s.id, s.title, s.publisher, s.date, s.url from case_sources cs join sources s on s.id = cs.source_id
         where cs.case_id = :id order by cs.position""",
     "notes": "select text from case_notes where case_id = :id order by position",
-    "build": "select built_at from build_info where :id is not null",
 }
 
 
@@ -55,7 +54,8 @@ def case_detail(conn: sqlite3.Connection, case_id: str) -> dict[str, Any] | None
     if not found["case"]:
         return None
     detail: dict[str, Any] = {**found, "case": found["case"][0]}
-    built = found["build"][0]["built_at"][:10] if found["build"] else ""
+    built_at = conn.execute("select built_at from build_info").fetchone()
+    built = built_at[0][:10] if built_at else ""
     detail["citation"] = (f"„{detail['case']['title']}“. In: Kooperationswissen, Praxisbeispiel "
                           f"{case_id} (Stand {built}). Quellen: "
                           + "; ".join(s["url"] for s in found["sources"]))
