@@ -64,11 +64,15 @@ def test_foreign_keys_are_declared_and_hold(fixture_db):
     assert "idx_case_factors_factor_id" in {i.name for i in db["case_factors"].indexes}
 
 
-def test_fts_uses_unicode61_without_diacritics(fixture_db):
-    sql = rows(fixture_db, "select sql from sqlite_master where name = 'cases_fts'")[0][0]
+def test_one_search_index_and_no_second_full_text_index(fixture_db):
+    names = {name for (name,) in rows(fixture_db, "select name from sqlite_master where sql like '%fts5%'")}
+    assert names == {"search_stems", "search_trigrams"}
+    sql = rows(fixture_db, "select sql from sqlite_master where name = 'search_stems'")[0][0]
     assert "tokenize='unicode61 remove_diacritics 2'" in sql
-    assert 'content="cases"' in sql  # Datasette only detects double-quoted content tables
-    assert rows(fixture_db, "select rowid from cases_fts where cases_fts match 'Forderung'") == [(1,)]
+    assert rows(fixture_db, "select kind, count(*) from search_documents group by kind order by kind") == [
+        ("case", 1), ("event", 1), ("factor", 2), ("field", 1), ("municipality", 1), ("organization", 1),
+        ("person", 1), ("quote", 2), ("series", 1), ("source", 2)]
+    assert ("forder", "Förderung", 1) in rows(fixture_db, "select stem, word, documents from search_words")
 
 
 def test_search_index_stems_folds_and_matches_compound_tails(fixture_db):
