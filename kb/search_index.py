@@ -33,6 +33,7 @@ SEARCH_KINDS: dict[str, tuple[str, str]] = {
     "field": ("Handlungsfeld", "Handlungsfelder"),
     "series": ("Veranstaltungsreihe", "Veranstaltungsreihen"),
 }
+INDIRECT_SPEECH_LABEL = "Aussage laut Bericht"  # reported speech is never called a quotation
 _DOCUMENT_COLUMNS = ("kind", "kind_label", "table_name", "record_id", "title", "body")
 
 Labels = Callable[[str, Any], "str | None"]
@@ -97,7 +98,8 @@ def search_documents(records: dict[str, list[Record]], labels: Labels) -> Iterat
     for kind in SEARCH_KINDS:
         for r in records[kind]:
             title, body, extra = DOCUMENTS[kind](r.data, labels)
-            yield {"kind": kind, "kind_label": SEARCH_KINDS[kind][0], "table_name": KINDS[kind].table,
+            label = INDIRECT_SPEECH_LABEL if r.data.get("speech") == "indirect" else SEARCH_KINDS[kind][0]
+            yield {"kind": kind, "kind_label": label, "table_name": KINDS[kind].table,
                    "record_id": r.id, "title": title, "body": body, "extra": extra}
 
 

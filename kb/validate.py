@@ -179,11 +179,62 @@ def check_ids_and_refs(result: LoadResult) -> Iterator[Problem]:
                                          closest(value, ids[field.ref]))
 
 
+def _codings(case: Record) -> Iterator[tuple[int, dict]]:
+    for index, coding in enumerate(case.data.get("factors") or []):
+        if isinstance(coding, dict) and isinstance(coding.get("factor"), str):
+            yield index, coding
+
+
+def check_codings(case: Record) -> Iterator[Problem]:
+    """One coding per factor and case; a verbatim coding quotes its source in „…“."""
+    first: dict[str, int] = {}
+    for index, coding in _codings(case):
+        factor = coding["factor"]
+        if factor in first:
+            line = case.where(("factors", first[factor], "factor"))[0]
+            yield case.problem(("factors", index, "factor"),
+                               f"Erfolgsfaktor '{factor}' ist in diesem Praxisbeispiel schon codiert (Zeile {line})",
+                               "eine Codierung je Erfolgsfaktor und Praxisbeispiel; Belege in einer Codierung "
+                               "zusammenführen, bei verschiedenen Quellen den stärkeren Beleg behalten")
+        first.setdefault(factor, index)
+        evidence = coding.get("evidence")
+        if coding.get("verbatim") is True and isinstance(evidence, str) and "„" not in evidence:
+            yield case.problem(("factors", index, "evidence"),
+                               "Beleg ist als wörtlich markiert (verbatim: true), enthält aber kein Zitat in „…“",
+                               "das wörtliche Zitat in „…“ setzen oder verbatim: false für eine Umschreibung")
+
+
+def check_factor_coverage(result: LoadResult) -> Iterator[Problem]:
+    """An anchor case codes its factor; a coverage note belongs only to a factor without codings."""
+    coded_by: dict[str, list[str]] = {}
+    for case in result.records["case"]:
+        for _, coding in _codings(case):
+            if case.id:
+                coded_by.setdefault(coding["factor"], []).append(case.id)
+    case_ids = {c.id for c in result.records["case"]}
+    for factor in result.records["factor"]:
+        cases = coded_by.get(factor.id or "", [])
+        anchor = factor.data.get("anchor_case")
+        if isinstance(anchor, str) and anchor in case_ids and anchor not in cases:
+            expected = (f"ein Praxisbeispiel, das '{factor.id}' codiert, z. B. {', '.join(sorted(cases)[:3])}"
+                        if cases else "ein Praxisbeispiel, das diesen Faktor codiert; solange es keines gibt, "
+                        "anchor_case weglassen und coverage_note schreiben")
+            yield factor.problem(("anchor_case",), f"Praxisbeispiel '{anchor}' codiert den Erfolgsfaktor "
+                                 f"'{factor.id}' nicht", expected)
+        if factor.data.get("coverage_note") and cases:
+            yield factor.problem(("coverage_note",), f"Erfolgsfaktor ist in {len(cases)} Praxisbeispiel(en) codiert "
+                                 f"({', '.join(sorted(cases)[:3])}), die Anmerkung „Warum ohne Praxisbeispiel“ "
+                                 "stimmt nicht mehr", "coverage_note löschen und ein anchor_case angeben")
+
+
 def validate(result: LoadResult) -> list[Problem]:
     problems = list(result.problems)
     for records in result.records.values():
         for record in records:
             problems.extend(check_record(record))
+    for case in result.records["case"]:
+        problems.extend(check_codings(case))
+    problems.extend(check_factor_coverage(result))
     problems.extend(check_ids_and_refs(result))
     return sorted(set(problems))
 

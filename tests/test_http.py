@@ -15,7 +15,7 @@ async def test_index_answers_in_german(ds):
     response = await ds.client.get("/")
     assert response.status_code == 200
     assert "Kooperationswissen" in response.text
-    assert "Offene Wissensbasis gelingender kommunaler Kooperation" in response.text
+    assert "offene Wissensbasis gelingender kommunaler Kooperation" in response.text
     assert '<form class="kb-big-search" action="/suche" method="get" role="search">' in response.text
 
 
@@ -98,9 +98,9 @@ async def test_case_overview_exports_as_csv_that_parses(ds):
     table = list(csv.DictReader(io.StringIO(response.text)))
     count = (await ds.get_database("kb").execute("select count(*) from cases")).rows[0][0]
     assert len(table) == count
-    assert set(table[0]) == {"id", "title", "municipality", "state", "municipality_kind", "year", "period_start",
-                             "period_end", "status", "bmbf_programme", "fields", "factors", "partner_count",
-                             "source_urls"}
+    assert set(table[0]) == {"id", "title", "municipality", "state", "municipality_kind", "start_year",
+                             "presented_year", "period_start", "period_end", "status", "status_as_of",
+                             "bmbf_programme", "fields", "factors", "partner_count", "source_urls"}
     assert all(row["factors"] and row["source_urls"].startswith("http") for row in table)
 
 

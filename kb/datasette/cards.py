@@ -40,6 +40,7 @@ class Card:
     speaker: Link | None = None                        # quotes: who said it
     attribution: list[Link] = field(default_factory=list)  # quotes: role, event or source
     indirect: bool = False                             # quotes: reported speech, shown „laut Bericht“
+    external: str | None = None                        # sources: the public address
 
     @property
     def url(self) -> str:
@@ -156,10 +157,11 @@ SOURCE_KINDS = {"news": "Meldung", "event-documentation": "Veranstaltungsdokumen
 
 
 def _source_cards(conn: sqlite3.Connection, ids: list[str]) -> dict[str, Card]:
-    found = rows(conn, "select id, title, publisher, date, kind from sources "
+    found = rows(conn, "select id, title, publisher, date, kind, url from sources "
                        "where id in (select value from json_each(:ids))", _ids(ids))
     return {r["id"]: Card("source", r["id"], r["title"], [m for m in (
-        SOURCE_KINDS.get(r["kind"], r["kind"]), r["publisher"], german_date(r["date"])) if m]) for r in found}
+        SOURCE_KINDS.get(r["kind"], r["kind"]), r["publisher"], german_date(r["date"])) if m], external=r["url"])
+        for r in found}
 
 
 def _field_cards(conn: sqlite3.Connection, ids: list[str]) -> dict[str, Card]:

@@ -151,7 +151,8 @@ def facet_counts(conn: sqlite3.Connection, selection: Selection, filtered_ids_sq
                  params: dict[str, Any], base: str, size: int, time_limit_ms: int) -> tuple[list[dict], list[str]]:
     """Every filter's values with counts among the filtered cases (all cases when ``filtered_ids_sql`` is None).
 
-    Returns (facets, names of facets that ran out of time)."""
+    Returns (facets, names of facets that ran out of time); a facet that ran out of time is
+    still listed, with ``timed_out`` set and no values."""
     facets, timed_out = [], []
     for f in FILTERS:
         restrict = f"where l.case_id in ({filtered_ids_sql})" if filtered_ids_sql else ""
@@ -163,7 +164,9 @@ def facet_counts(conn: sqlite3.Connection, selection: Selection, filtered_ids_sq
         except sqlite3.OperationalError as exc:
             if "interrupted" not in str(exc):
                 raise
-            timed_out.append(f.name)
+            timed_out.append(f.name)  # reported in the page and, unlike Datasette's own facets, in the JSON
+            facets.append({"name": f.name, "title": f.title, "type": "kb", "hideable": False, "toggle_url": base,
+                           "results": [], "truncated": False, "timed_out": True})
             continue
         results = [{
             "value": str(value), "label": str(label), "count": count,
@@ -173,7 +176,7 @@ def facet_counts(conn: sqlite3.Connection, selection: Selection, filtered_ids_sq
                                else selection.query_string(adding=(f.param, str(value)))),
         } for value, label, count in found[:size]]
         facets.append({"name": f.name, "title": f.title, "type": "kb", "hideable": False, "toggle_url": base,
-                       "results": results, "truncated": len(found) > size})
+                       "results": results, "truncated": len(found) > size, "timed_out": False})
     return facets, timed_out
 
 

@@ -68,8 +68,9 @@ def search_model(conn: sqlite3.Connection, query: str, kind: str | None) -> dict
                 by_id[hit.record_id].excerpt = hit.excerpt
         groups.append({"kind": group_kind, "title": SEARCH_KINDS[group_kind][1], "total": result.totals[group_kind],
                        "cards": [by_id[h.record_id] for h in hits if h.record_id in by_id]})
-    direct = [g["cards"][0] for g in groups if g["kind"] in DIRECT_KINDS and g["cards"]
-              and _same_words(g["cards"][0].title, result.searched)]
+    named = (next((c for c in g["cards"] if _same_words(c.title, result.searched)), None)
+             for g in groups if g["kind"] in DIRECT_KINDS)
+    direct = [card for card in named if card]
     return {"result": result, "groups": groups, "direct": direct,
             "empty_kinds": [title for k, (_, title) in SEARCH_KINDS.items() if k not in result.groups],
             "kind": kind}

@@ -1,6 +1,8 @@
-// Kooperationswissen: the map of cases (Leaflet from datasette-leaflet; the markers come from the page).
+// Kooperationswissen: the map of cases. Leaflet comes from the datasette-leaflet plugin as an ES module
+// (no CDN); the markers come from the page's JSON block. Only the map tiles are fetched from outside.
 (function () {
   "use strict";
+  var leafletUrl = document.getElementById("kb-map-script").dataset.leaflet;
   function escapeHtml(text) {
     var div = document.createElement("div");
     div.textContent = text;
@@ -18,7 +20,7 @@
     }
     return html;
   }
-  function draw() {
+  function draw(L) {
     var element = document.getElementById("kb-map");
     var data = JSON.parse(document.getElementById("kb-map-data").textContent);
     var map = L.map(element, {scrollWheelZoom: false});
@@ -42,9 +44,5 @@
     }
     element.dataset.markers = String(data.markers.length);
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", draw);
-  } else {
-    draw();
-  }
+  import(leafletUrl).then(draw);
 })();
