@@ -195,7 +195,7 @@ def test_open_a_similar_case_and_compare_two_cases(page, site):
     title = similar.inner_text()
     page.locator(".kb-similar").get_by_role("link", name="vergleichen").first.click()
     assert "/vergleich?" in page.url
-    headings = page.locator(".kb-compare-head h2").all_inner_texts()
+    headings = page.locator(".kb-compare-head h2 a").all_inner_texts()
     assert len(headings) == 2 and title in headings
     assert page.locator(".kb-compare-factor").count() >= 1
     page.locator(".kb-compare-head h2 a", has_text=title).click()

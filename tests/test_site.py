@@ -221,7 +221,7 @@ async def test_similar_cases_share_the_most_factors(ds):
 
 async def test_compare_puts_cases_side_by_side_with_shared_factors_first(ds):
     page = await fetch(ds, "/vergleich?fall=offenbach-elternarbeit&fall=frankfurt-mo")
-    assert page.count('class="kb-compare-cell"><h2>') == 2
+    assert page.count('class="kb-compare-cell"><h2><span class="kb-compare-number">') == 2
     shared = await rows(ds, """select f.label from case_factors a join case_factors b on a.factor_id = b.factor_id
         join factors f on f.id = a.factor_id where a.case_id = 'offenbach-elternarbeit' and b.case_id = 'frankfurt-mo'""")
     factor_rows = re.findall(r'kb-compare-factor">\s*<div class="kb-compare-label"><a href="[^"]+">([^<]+)</a>', page)

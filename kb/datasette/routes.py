@@ -92,7 +92,7 @@ async def search_page(datasette, request) -> Response:
         db = datasette.get_database(DATABASE)
         model = await db.execute_fn(lambda conn: search_model(conn, query, kind))
     return await _render(datasette, request, "kb_search.html",
-                         {"kb_search": model, "q": query, "cases_url": datasette.urls.table(DATABASE, CASES)})
+                         {"kb_search": model, "q": query, "kb_query": query, "cases_url": datasette.urls.table(DATABASE, CASES)})
 
 
 # ---------------------------------------------------------------------------- map
