@@ -9,7 +9,7 @@ from kb import text
 from kb.datasette.plugin import prepare_connection
 from kb.site import SEARCH_SQL
 
-THREADS = 8
+THREADS = 6
 QUERIES = ["Vertrauen", "helfen", "schildert", "Bildung", "Kooperation", "Förderung", "Gefluechtete", "kurs",
            "Zusammenarbeit Netzwerk", "Ehrenamtliche begleiten", "Sprachkurse für Frauen"]
 
@@ -23,7 +23,7 @@ def connect(db_path) -> sqlite3.Connection:
 def python_answers(bodies: list[str]) -> list:
     out = [text.stem_text(body) for body in bodies]
     for q in QUERIES:
-        out += [text.match_query(q), text.trigram_query(q), [text.snippet(body, q) for body in bodies[:40]]]
+        out += [text.match_query(q), text.trigram_query(q), [text.snippet(body, q) for body in bodies[:8]]]
     return out
 
 
