@@ -177,6 +177,12 @@ def check_ids_and_refs(result: LoadResult) -> Iterator[Problem]:
                     yield record.problem(path, f"unbekannte Kennung '{value}'",
                                          f"Kennung aus {target.title} ({target.path})",
                                          closest(value, ids[field.ref]))
+                elif len(path) == 1 and record.public and not ids[field.ref].get(value, record).public:
+                    # a list entry or child row pointing at it is simply left out; a field of the row cannot be
+                    yield record.problem(path, f"'{value}' ist intern (visibility: internal) und wird nicht "
+                                         "veröffentlicht, dieser Eintrag aber schon",
+                                         "einen veröffentlichten Eintrag, das Feld weglassen oder diesen Eintrag "
+                                         "ebenfalls auf visibility: internal setzen")
 
 
 def validate(result: LoadResult) -> list[Problem]:
