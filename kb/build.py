@@ -31,7 +31,7 @@ import kb
 from kb import text
 from kb.load import Record
 from kb.model import KINDS, Field, Kind
-from kb.problems import DataError
+from kb.problems import DataError, errors
 from kb.validate import iter_refs, validate_dir
 from kb.views import VIEWS
 
@@ -386,8 +386,8 @@ def build_database(data_dir: Path | str, db_path: Path | str) -> BuildReport:
     started = time.perf_counter()
     data_dir, db_path = Path(data_dir), Path(db_path)
     result, problems = validate_dir(data_dir)
-    if problems:
-        raise DataError(problems)
+    if errors(problems):
+        raise DataError(errors(problems))
     records = published_records(result.records)
     labels = _Labels(records)
     published_ids = {name: {r.id for r in rs} for name, rs in records.items()}

@@ -9,7 +9,7 @@ import click
 
 from kb import __version__
 from kb.build import build_database
-from kb.problems import DataError
+from kb.problems import DataError, errors
 from kb.validate import validate_dir
 
 DEFAULT_DATA = Path("data")
@@ -25,7 +25,9 @@ def _data_dir(path: Path) -> Path:
 def _report_problems(problems) -> None:
     for problem in problems:
         click.echo(problem.format())
-    click.echo(f"{len(problems)} Problem(e) gefunden.", err=True)
+    found = len(errors(problems))
+    warned = len(problems) - found
+    click.echo(f"{found} Problem(e) gefunden." + (f" {warned} Warnung(en)." if warned else ""), err=True)
 
 
 class _Group(click.Group):
@@ -51,21 +53,31 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA)
-def validate(data_dir: Path) -> None:
+@click.option("--strict", is_flag=True, help="Auch Warnungen (z. B. mögliche Dubletten) führen zu Exit-Code 1.")
+def validate(data_dir: Path, strict: bool) -> None:
     """Prüft alle YAML-Dateien in DATA_DIR und meldet jedes Problem mit Datei:Zeile:Spalte.
 
-    Exit-Code 0: alles in Ordnung; 1: Probleme in den Daten; 2: falscher Aufruf.
+    Warnungen (mögliche Dubletten: ähnliche Titel, Namen, Zitate, gleiche Adressen) werden
+    mit „Warnung:“ gemeldet und ändern den Exit-Code nur mit --strict.
+
+    Exit-Code 0: alles in Ordnung; 1: Probleme in den Daten (mit --strict auch Warnungen); 2: falscher Aufruf.
 
     Example:
 
-        kb validate data
+        kb validate data --strict
     """
+    from kb.duplicates import near_duplicates
+
     result, problems = validate_dir(_data_dir(data_dir))
-    if problems:
+    problems = sorted(problems + near_duplicates(result.records))
+    total = sum(len(r) for r in result.records.values())
+    if errors(problems) or (strict and problems):
         _report_problems(problems)
         sys.exit(1)
-    total = sum(len(r) for r in result.records.values())
-    click.echo(f"OK: {total} Datensätze in {data_dir} geprüft, keine Probleme.")
+    for warning in problems:
+        click.echo(warning.format())
+    tail = f", {len(problems)} Warnung(en)" if problems else ", keine Probleme"
+    click.echo(f"OK: {total} Datensätze in {data_dir} geprüft{tail}.")
 
 
 @cli.command()

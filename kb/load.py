@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from kb.model import KINDS, Kind
-from kb.problems import Problem, closest, display_path
+from kb.problems import ERROR, Problem, closest, display_path
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -42,9 +42,11 @@ class Record:
             path = path[:-1]
         return self.positions.get(path, (1, 1))
 
-    def problem(self, path: PathKey, message: str, expected: str = "", suggestion: str = "") -> Problem:
+    def problem(self, path: PathKey, message: str, expected: str = "", suggestion: str = "",
+                severity: str = ERROR) -> Problem:
         line, column = self.where(path)
-        return Problem(display_path(self.file), line, column, format_path(path), message, expected, suggestion)
+        return Problem(display_path(self.file), line, column, format_path(path), message, expected, suggestion,
+                       severity)
 
 
 @dataclass

@@ -1,4 +1,8 @@
-"""Data problems: one per wrong value, each pointing at file, line and field."""
+"""Data problems: one per wrong value, each pointing at file, line and field.
+
+A problem is an error (the data cannot be built) or a warning (worth a curator's look,
+e.g. a likely duplicate); ``kb validate`` fails on errors, and on warnings only with ``--strict``.
+"""
 from __future__ import annotations
 
 import difflib
@@ -6,6 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kb.text import fold
+
+ERROR = "error"
+WARNING = "warning"
 
 
 @dataclass(frozen=True, order=True)
@@ -17,6 +24,11 @@ class Problem:
     message: str
     expected: str = ""
     suggestion: str = ""
+    severity: str = ERROR  # ERROR or WARNING
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
 
     def format(self) -> str:
         hints = []
@@ -26,11 +38,16 @@ class Problem:
             hints.append(f"meinten Sie '{self.suggestion}'?")
         tail = f" ({'; '.join(hints)})" if hints else ""
         where = f"{self.field}: " if self.field else ""
-        return f"{self.file}:{self.line}:{self.column}: {where}{self.message}{tail}"
+        label = "" if self.is_error else "Warnung: "
+        return f"{self.file}:{self.line}:{self.column}: {label}{where}{self.message}{tail}"
+
+
+def errors(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.is_error]
 
 
 class DataError(Exception):
-    """Raised when data cannot be built; carries every problem found."""
+    """Raised when data cannot be built; carries every error found."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(problems)
