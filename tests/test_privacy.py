@@ -29,7 +29,7 @@ summary: Nur intern.
 partners:
   - {organization: verein-intern, actor_type: verein}
 factors:
-  - {factor: vertrauen, evidence: intern belegt, source: intern-quelle}
+  - {factor: vertrauen, evidence: intern belegt, verbatim: false, source: intern-quelle}
 presented_at: [intern-treffen]
 people:
   - {person: geheim, role: Leitung, source: intern-quelle}
@@ -113,7 +113,7 @@ def test_records_only_internal_records_use_are_not_published(private_data, tmp_p
     assert rows(db, "select * from case_notes") == [("kassel-beispiel", 0, "Quellen widersprechen sich.", '["news"]')]
     assert rows(db, "select kind, record_id from search_documents order by kind, record_id") == [
         ("case", "kassel-beispiel"), ("event", "kassel2"), ("factor", "empathie"), ("factor", "vertrauen"),
-        ("organization", "schlachthof"), ("quote", "alle"), ("quote", "knueppel")]
+        ("organization", "schlachthof"), ("quote", "alle"), ("quote", "bericht"), ("quote", "knueppel")]
     for table, word in [("people_fts", "Geheim"), ("people_fts", "Privat"), ("sources_fts", "Geheimtitel"),
                         ("organizations_fts", "Geheimverein"), ("events_fts", "Internes"), ("cases_fts", "Hinterdorf")]:
         assert rows(db, f"select count(*) from {table} where {table} match '{word}'") == [(0,)], table
@@ -132,5 +132,5 @@ def test_a_public_record_may_not_point_at_an_internal_one(private_data):
                      encoding="utf-8")
     assert [p.format() for p in validate_dir(private_data)[1]] == [
         f"{quote}:3:12: speaker: 'privat' ist intern (visibility: internal) und wird nicht veröffentlicht, dieser "
-        "Eintrag aber schon (erwartet: einen veröffentlichten Eintrag, das Feld weglassen oder diesen Eintrag "
-        "ebenfalls auf visibility: internal setzen)"]
+        "Eintrag aber schon; ohne die Angabe wäre er unvollständig (erwartet: einen veröffentlichten Eintrag oder "
+        "diesen Eintrag ebenfalls auf visibility: internal setzen)"]
