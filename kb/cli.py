@@ -197,6 +197,39 @@ def new(kind: str, title: str, data_dir: Path, source_id: str | None, url: str |
     _write_drafts(data_dir, [draft], to_stdout)
 
 
+@cli.command("import-article")
+@click.argument("article", metavar="DATEI|-")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True,
+              help="Ordner mit den YAML-Daten, gegen die Personen, Organisationen und Kommunen abgeglichen werden.")
+@click.option("--url", help="Öffentliche Adresse des Artikels (für die Quelle).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
+              help="Entwurf in diesen Ordner schreiben (z. B. data: neue Dateien anlegen, Listen ergänzen) "
+                   "statt ihn anzuzeigen.")
+def import_article(article: str, data_dir: Path, url: str | None, out_dir: Path | None) -> None:
+    """Macht aus dem Text eines Berichts oder einer Pressemitteilung einen Entwurf zum Prüfen.
+
+    Erkennt Titel, Datum, Orte, Zitate mit Sprecher und Funktion, Personen und Organisationen
+    (abgeglichen mit den vorhandenen, mit Ähnlichkeit) und mögliche Erfolgsfaktoren. Jede Stelle,
+    die geprüft werden muss, ist mit 'review:' markiert; 'kb validate' meldet sie, bis sie
+    abgearbeitet und gelöscht sind. DATEI ist Text in UTF-8; '-' liest von der Standardeingabe.
+
+    Example:
+
+        kb import-article bericht.txt --url https://www.example.org/bericht --out data
+    """
+    from kb.article.draft import import_article as build_draft
+    from kb.article.reading import ArticleError, read
+    from kb.load import load_data
+
+    records = load_data(_data_dir(data_dir)).records
+    try:
+        raw = sys.stdin.buffer.read() if article == "-" else Path(article).read_bytes()
+        result = build_draft(read(raw, Path(article).name), records, url)
+    except ArticleError as exc:
+        _fail(str(exc))
+    _write_drafts(out_dir or data_dir, result.drafts, out_dir is None, result.note)
+
+
 @cli.command()
 @click.option("--check", is_flag=True, help="Nur prüfen, ob die Dateien aktuell sind (Exit-Code 1, wenn nicht).")
 def generate(check: bool) -> None:

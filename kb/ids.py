@@ -9,7 +9,7 @@ from kb.load import Record
 
 _TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 # Words that make ids long without telling records apart.
-_STOPWORDS = frozenset(
+STOPWORDS = frozenset(
     "der die das des dem den ein eine einer eines einem und oder in im ins am an auf aus bei beim für fuer mit "
     "von vom zu zum zur über ueber als wie nach durch gegen ohne um sich ist sind the of and".split())
 _TITLES = frozenset({"dr", "prof", "dipl", "ing"})
@@ -19,8 +19,8 @@ def slugify(text: str, max_words: int = 5, max_length: int = 50, drop_stopwords:
     """'Tragfähiges Netzwerk für Flüchtlinge in Nürnberg' → 'tragfaehiges-netzwerk-fluechtlinge-nuernberg'."""
     ascii_text = unicodedata.normalize("NFKD", text.lower().translate(_TRANSLITERATION))
     ascii_text = ascii_text.encode("ascii", "ignore").decode()
-    words = [w for w in re.split(r"[^a-z0-9]+", ascii_text) if w]
-    kept = [w for w in words if not drop_stopwords or (w not in _STOPWORDS and w not in _TITLES)] or words
+    words = [w for w in re.split(r"[^a-z0-9]+", ascii_text) if w and (len(w) > 1 or w.isdigit())]
+    kept = [w for w in words if not drop_stopwords or (w not in STOPWORDS and w not in _TITLES)] or words
     slug = ""
     for word in kept[:max_words]:
         candidate = f"{slug}-{word}" if slug else word
