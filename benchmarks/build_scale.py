@@ -51,7 +51,8 @@ def make_data(target: Path, cases: int, seed: int = 1) -> list[Path]:
             "period_start": rng.randint(2015, 2020),
             "partners": [{"label": " ".join(rng.choices(WORDS, k=2)), "actor_type": rng.choice(actor_types)}
                          for _ in range(3)],
-            "factors": [{"factor": f, "evidence": " ".join(rng.choices(WORDS, k=8)), "source": rng.choice(sources)}
+            "factors": [{"factor": f, "evidence": " ".join(rng.choices(WORDS, k=8)), "verbatim": False,
+                         "source": rng.choice(sources)}
                         for f in rng.sample(factors, 3)],
             "presented_at": [rng.choice(events)],
             "sources": rng.sample(sources, 2),

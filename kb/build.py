@@ -15,6 +15,7 @@ so a failed build leaves the previous database untouched.
 from __future__ import annotations
 
 import datetime as dt
+import graphlib
 import hashlib
 import json
 import os
@@ -32,13 +33,14 @@ from kb import text
 from kb.load import Record
 from kb.model import KINDS, Field, Kind
 from kb.problems import DataError, errors
-from kb.validate import validate_dir
+from kb.validate import iter_refs, validate_dir
 from kb.views import VIEWS
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
+CASE_TEXT_FIELDS = ("goals", "approach", "results", "lessons")  # searched with the summary
 FTS_COLUMNS = {
-    "cases": ["title", "summary", "description"],
+    "cases": ["title", "summary", *CASE_TEXT_FIELDS],
     "quotes": ["text", "role_as_stated", "unattributed"],
     "factors": ["label", "label_en", "definition", "alt_labels"],
     "organizations": ["name"],
@@ -149,19 +151,23 @@ CASE_DERIVED_COLUMNS = (
                   "Bundesland der Kommune (übernommen aus der Tabelle Kommunen, für Facetten)."),
     DerivedColumn("municipality_kind_id", str, "municipality_kinds", "Kommunentyp",
                   "Kommunentyp der Kommune (übernommen aus der Tabelle Kommunen, für Facetten)."),
-    DerivedColumn("year", int, None, "Jahr",
-                  "Jahr: das Jahr der ersten Veranstaltung, auf der das Beispiel vorgestellt wurde, sonst der Beginn."),
+    DerivedColumn("start_year", int, None, "Startjahr", "Jahr des Beginns (aus „Beginn“), soweit die Quellen ihn nennen."),
+    DerivedColumn("presented_year", int, None, "Jahr der Vorstellung",
+                  "Jahr der ersten Veranstaltung, auf der das Beispiel vorgestellt wurde."),
 )
+
+
 def _case_derived(data: dict[str, Any], labels: _Labels) -> dict[str, Any]:
     """Values of ``CASE_DERIVED_COLUMNS`` for one case."""
     municipality = labels.data["municipality"].get(data.get("municipality"), {})
     event_dates = sorted(str(labels.data["event"][e]["date"]) for e in data.get("presented_at") or []
                          if labels.data["event"].get(e, {}).get("date"))
-    year_from = (event_dates or [None])[0] or data.get("period_start")
+    start = data.get("period_start")
     return {
         "state_id": municipality.get("state"),
         "municipality_kind_id": municipality.get("kind"),
-        "year": int(str(year_from)[:4]) if year_from else None,
+        "start_year": int(str(start)[:4]) if start else None,
+        "presented_year": int(event_dates[0][:4]) if event_dates else None,
     }
 
 
@@ -196,12 +202,13 @@ def _expand(stems: str, groups: list[tuple[list[str], str]]) -> str:
 
 SEARCH_KIND_LABELS = {"case": "Praxisbeispiel", "quote": "Zitat", "factor": "Erfolgsfaktor",
                       "organization": "Organisation", "event": "Veranstaltung"}
+INDIRECT_SPEECH_LABEL = "Aussage laut Bericht"  # reported speech is never called a quotation
 _SEARCH_DOCUMENT_COLUMNS = ("kind", "kind_label", "table_name", "record_id", "title", "body")
 
 
 def _search_documents(records: dict[str, list[Record]], labels: _Labels) -> Iterable[dict[str, Any]]:
-    def doc(kind: str, id_: str, title: str, body: str, extra: str = "") -> dict[str, Any]:
-        return {"kind": kind, "kind_label": SEARCH_KIND_LABELS[kind], "table_name": KINDS[kind].table,
+    def doc(kind: str, id_: str, title: str, body: str, extra: str = "", kind_label: str = "") -> dict[str, Any]:
+        return {"kind": kind, "kind_label": kind_label or SEARCH_KIND_LABELS[kind], "table_name": KINDS[kind].table,
                 "record_id": id_, "title": title, "body": body, "extra": extra}
 
     for r in records["case"]:
@@ -212,12 +219,14 @@ def _search_documents(records: dict[str, list[Record]], labels: _Labels) -> Iter
             *_facet_labels(KINDS["case"].field("factors"), d, labels),
             *(p.get("label") or labels("organization", p.get("organization")) or "" for p in d.get("partners") or []),
         ]))
-        yield doc("case", r.id, d["title"], "\n\n".join(filter(None, [d["summary"], d.get("description")])), extra)
+        body = "\n\n".join(filter(None, [d["summary"], *(d.get(name) for name in CASE_TEXT_FIELDS)]))
+        yield doc("case", r.id, d["title"], body, extra)
     for r in records["quote"]:
         d = r.data
         speaker = labels("person", d.get("speaker")) or d.get("unattributed") or ""
         factors = (labels("factor", f) for f in d.get("factors") or [])
-        yield doc("quote", r.id, speaker, d["text"], " ".join(filter(None, [d.get("role_as_stated"), *factors])))
+        yield doc("quote", r.id, speaker, d["text"], " ".join(filter(None, [d.get("role_as_stated"), *factors])),
+                  INDIRECT_SPEECH_LABEL if d.get("speech") == "indirect" else "")
     for r in records["factor"]:
         d = r.data
         yield doc("factor", r.id, d["label"], d["definition"], " ".join([d["label_en"], *(d.get("alt_labels") or [])]))
@@ -253,14 +262,42 @@ def _write_search_index(db: sqlite_utils.Database, records: dict[str, list[Recor
 # ---------------------------------------------------------------------------- tables
 
 
-def _published(records: dict[str, list[Record]]) -> dict[str, list[Record]]:
-    """Drop ``visibility: internal`` records: they are validated but never published."""
-    return {name: sorted((r for r in rs if r.data.get("visibility", "public") == "public"), key=lambda r: r.id)
+def published_records(records: dict[str, list[Record]]) -> dict[str, list[Record]]:
+    """The records that go into the published database, sorted by id.
+
+    ``visibility: internal`` records are validated but never published, and neither is a supporting
+    record (person, source, organisation …) that only unpublished records reference.
+    """
+    referrers: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    for name, rs in records.items():
+        for r in rs:
+            for _, field, value in iter_refs(r.kind.fields, r.data):
+                referrers.setdefault((field.ref, value), set()).add((name, r.id))
+    published = {(name, r.id) for name, rs in records.items() for r in rs if r.public}
+    changed = True
+    while changed:  # hiding a record can leave the records it references without a published referrer
+        unused = {key for key in published
+                  if KINDS[key[0]].supporting and key in referrers and not referrers[key] & published}
+        published -= unused
+        changed = bool(unused)
+    return {name: sorted((r for r in rs if (name, r.id) in published), key=lambda r: r.id)
             for name, rs in records.items()}
 
 
-def _write_kind(db: sqlite_utils.Database, kind: Kind, records: list[Record], labels: _Labels,
-                published_ids: dict[str, set[str]]) -> None:
+def table_order() -> list[Kind]:
+    """Kinds ordered so that each main table is created after the tables its columns reference.
+
+    Only row columns count: link and child tables are written after all main tables. This
+    allows the back reference ``factor.anchor_case`` (factors come before cases in ``KINDS``).
+    """
+    graph = {name: {f.ref for f in kind.fields if f.type == "ref" and f.ref != name}
+             for name, kind in KINDS.items()}
+    return [KINDS[name] for name in graphlib.TopologicalSorter(graph).static_order()]
+
+
+def _write_table(db: sqlite_utils.Database, kind: Kind, records: list[Record], labels: _Labels,
+                 published_ids: dict[str, set[str]]) -> None:
+    """The main table of a kind, with facet and derived columns and full-text index."""
     derived = DERIVED_COLUMNS.get(kind.name, ())
     facet_fields = [f for f in kind.fields if f.facet_column]
     columns = {"id": str, **_columns(kind.fields[1:]), **{f.facet_column: str for f in facet_fields},
@@ -271,9 +308,13 @@ def _write_kind(db: sqlite_utils.Database, kind: Kind, records: list[Record], la
                 for f in kind.fields if f.type != "list" and (f.required or f.default is not None)}
     table = db[kind.table]
     table.create(columns, pk="id", foreign_keys=foreign_keys, not_null=not_null)
+    unpublished_refs = [(ref_column(f), f.ref) for f in kind.fields if f.type == "ref"]
     rows = []
     for r in records:
         row = {"id": r.id, **_values(kind.fields[1:], r.data)}
+        for column, target in unpublished_refs:  # e.g. an anchor case that is internal
+            if row[column] is not None and row[column] not in published_ids[target]:
+                row[column] = None
         for f in facet_fields:
             row[f.facet_column] = json.dumps(_facet_labels(f, r.data, labels), ensure_ascii=False)
         if derived:
@@ -285,6 +326,10 @@ def _write_kind(db: sqlite_utils.Database, kind: Kind, records: list[Record], la
     if kind.table in FTS_COLUMNS:
         table.enable_fts(FTS_COLUMNS[kind.table], tokenize=FTS_TOKENIZE)
 
+
+def _write_sub_tables(db: sqlite_utils.Database, kind: Kind, records: list[Record],
+                      published_ids: dict[str, set[str]]) -> None:
+    """The link and child tables of a kind (``case_fields``, ``case_factors`` …)."""
     for f in kind.fields:
         if f.is_link_list:
             _write_links(db, kind, f, records, published_ids)
@@ -314,9 +359,14 @@ def _write_children(db: sqlite_utils.Database, kind: Kind, field: Field, records
     rows = []
     for r in records:
         for i, item in enumerate(r.data.get(field.name) or []):
-            if any(item.get(m.name) and item[m.name] not in published_ids[m.ref] for m in ref_members):
-                continue
-            rows.append({parent: r.id, "position": i, **_values(members, item, nested=True)})
+            hidden = {m.name for m in ref_members if item.get(m.name) and item[m.name] not in published_ids[m.ref]}
+            if any(m.required for m in ref_members if m.name in hidden):
+                continue  # e.g. a coding whose source is not published
+            kept = {k: v for k, v in item.items() if k not in hidden}
+            for m in members:
+                if m.is_link_list and kept.get(m.name):  # stored as a JSON array (notes[].sources)
+                    kept[m.name] = [v for v in kept[m.name] if v in published_ids[m.item.ref]]
+            rows.append({parent: r.id, "position": i, **_values(members, kept, nested=True)})
     table = db[child_table(kind, field)]
     foreign_keys = [(parent, kind.table, "id"), *_foreign_keys(members)]
     table.create(columns, pk=(parent, "position"), foreign_keys=foreign_keys,
@@ -367,7 +417,7 @@ def build_database(data_dir: Path | str, db_path: Path | str) -> BuildReport:
     result, problems = validate_dir(data_dir)
     if errors(problems):
         raise DataError(errors(problems))
-    records = _published(result.records)
+    records = published_records(result.records)
     labels = _Labels(records)
     published_ids = {name: {r.id for r in rs} for name, rs in records.items()}
 
@@ -381,8 +431,10 @@ def build_database(data_dir: Path | str, db_path: Path | str) -> BuildReport:
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")
         with db.atomic():
+            for kind in table_order():
+                _write_table(db, kind, records[kind.name], labels, published_ids)
             for kind in KINDS.values():
-                _write_kind(db, kind, records[kind.name], labels, published_ids)
+                _write_sub_tables(db, kind, records[kind.name], published_ids)
             _write_search_index(db, records, labels)
             for view in VIEWS:
                 db.create_view(view.name, view.sql.strip())

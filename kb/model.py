@@ -6,7 +6,7 @@ Titles and descriptions are German because coordinators and curators read them.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass, field as dc_field, replace
 from typing import Literal
 
 FieldType = Literal[
@@ -67,6 +67,8 @@ class Kind:
     one_of: tuple[tuple[str, ...], ...] = ()  # at least one field of each group is required
     id_matches_file: bool = False
     vocabulary: bool = False
+    # Exists to support other records (a person, a source …): not published when only unpublished records use it.
+    supporting: bool = False
 
     def field(self, name: str) -> Field:
         for f in self.fields:
@@ -109,7 +111,9 @@ NOTES = Field(
 
 VISIBILITY_FIELD = Field(
     "visibility", "enum", "Sichtbarkeit",
-    "public: wird veröffentlicht; internal: wird geprüft, aber nie in die veröffentlichte Datenbank geschrieben.",
+    "public: wird veröffentlicht; internal: wird geprüft, aber nie in die veröffentlichte Datenbank geschrieben. "
+    "Personen, Quellen, Kommunen, Organisationen, Reihen und Veranstaltungen, die nur unveröffentlichte Einträge "
+    "nennen, werden ebenfalls nicht veröffentlicht.",
     choices=VISIBILITY, default="public",
 )
 
@@ -124,13 +128,15 @@ def _vocabulary(name: str, table: str, title: str, description: str, path: str,
     )
 
 
-# In build order: every kind comes after the kinds it references (vocabularies first).
+# Vocabularies first, then every kind after the kinds it references; the one back reference,
+# factor.anchor_case, is validated with all ids known and built by kb.build.table_order.
 KINDS: dict[str, Kind] = {}
 
 
 def _register(*kinds: Kind) -> None:
+    """Every kind can be marked ``visibility: internal``: the field is added to each."""
     for kind in kinds:
-        KINDS[kind.name] = kind
+        KINDS[kind.name] = replace(kind, fields=(*kind.fields, VISIBILITY_FIELD))
 
 
 _register(
@@ -168,6 +174,15 @@ _register(
           Field("group", "ref", "Gruppe", "Gruppe, zu der der Faktor gehört.", required=True, ref="factor_group"),
           Field("definition", "text", "Definition", "Ein Satz in eigenen Worten: was der Faktor meint.",
                 required=True),
+          Field("evidence_rule", "text", "Was als Beleg zählt",
+                "Codierregel: woran man in einer Quelle erkennt, dass der Faktor in einem Praxisbeispiel wirkt."),
+          Field("not_evidence", "text", "Was nicht als Beleg zählt",
+                "Codierregel: was ähnlich klingt, aber den Faktor nicht belegt (z. B. Überschrift, Plan, Tagesordnung)."),
+          Field("anchor_case", "ref", "Ankerbeispiel",
+                "Praxisbeispiel, dessen Codierung dieses Faktors als Musterbeispiel gilt; es muss den Faktor codieren.",
+                ref="case"),
+          Field("coverage_note", "text", "Warum ohne Praxisbeispiel",
+                "Nur für Faktoren ohne Codierung in einem Praxisbeispiel: warum die Quellen keinen Beleg hergeben."),
           Field("alt_labels", "list", "Alternative Begriffe",
                 "Begriffe aus den Quellen, die dieser Faktor zusammenfasst; die Suche nutzt sie als Synonyme.",
                 item=Field("alt_label", "str", "Begriff")),
@@ -187,7 +202,7 @@ _register(
           Field("language", "str", "Sprache", "Sprache als ISO-639-1-Kürzel.", pattern=LANGUAGE_PATTERN,
                 default="de"),
           Field("note", "text", "Hinweis", "Hinweis der Redaktion zur Quelle.")),
-         label="title"),
+         label="title", supporting=True),
     Kind("municipality", "municipalities", "Kommunen",
          "Kommunen (Städte, Kreise, Gemeinden), in denen Praxisbeispiele und Veranstaltungen verortet sind.",
          "municipalities.yaml", "list",
@@ -201,7 +216,8 @@ _register(
           Field("longitude", "float", "Längengrad", "Geographische Länge (WGS 84).", minimum=5, maximum=16),
           Field("geodata_source", "ref", "Quelle der Geodaten", "Datensatz, aus dem AGS und Koordinaten stammen.",
                 ref="source"),
-          _sources(), NOTES)),
+          _sources(), NOTES),
+         supporting=True),
     Kind("organization", "organizations", "Organisationen",
          "Organisationen: Ämter, Vereine, Stiftungen, Träger und weitere Kooperationspartner.",
          "organizations.yaml", "list",
@@ -210,7 +226,8 @@ _register(
           Field("actor_type", "ref", "Akteurstyp", "Art des Akteurs.", required=True, ref="actor_type"),
           Field("municipality", "ref", "Kommune", "Kommune, zu der die Organisation gehört.", ref="municipality"),
           Field("url", "url", "Webseite", "Öffentliche Webseite der Organisation."),
-          _sources(), NOTES)),
+          _sources(), NOTES),
+         supporting=True),
     Kind("person", "people", "Personen",
          "Personen, die in den Quellen mit Funktion genannt werden.",
          "people.yaml", "list",
@@ -229,7 +246,8 @@ _register(
                     Field("source", "ref", "Quelle", "Quelle, die die Funktion nennt.", required=True, ref="source"),
                     Field("as_of", "partial_date", "Stand", "Zeitpunkt, zu dem die Quelle die Funktion angibt."),
                 ))),
-          NOTES)),
+          NOTES),
+         supporting=True),
     Kind("series", "series", "Veranstaltungsreihen",
          "Reihen von Fachveranstaltungen, zu denen einzelne Veranstaltungen gehören.",
          "series.yaml", "list",
@@ -239,9 +257,9 @@ _register(
                 table="series_organizers", item=Field("organizer", "ref", "Veranstalter", ref="organization")),
           Field("description", "text", "Beschreibung", "Worum es in der Reihe ging, in eigenen Worten."),
           _sources(), NOTES),
-         label="title"),
+         label="title", supporting=True),
     Kind("event", "events", "Veranstaltungen",
-         "Fachveranstaltungen, auf denen Praxisbeispiele vorgestellt und Zitate gesagt wurden.",
+         "Fachveranstaltungen, auf denen Praxisbeispiele vorgestellt und Aussagen gemacht wurden.",
          "events.yaml", "list",
          (_id(),
           Field("title", "str", "Titel", "Titel der Veranstaltung.", required=True),
@@ -259,7 +277,7 @@ _register(
           Field("participants", "str", "Teilnehmende", "Teilnehmendenzahl, wie die Quelle sie angibt (z. B. „rund 100“)."),
           _people("der Veranstaltung", "event_people"),
           _sources(), NOTES),
-         label="title"),
+         label="title", supporting=True),
     Kind("case", "cases", "Praxisbeispiele",
          "Gute Praxis kommunaler Kooperation: wer was mit wem gemacht hat und was zum Gelingen beitrug.",
          "cases/*.yaml", "one",
@@ -272,14 +290,22 @@ _register(
                 item=Field("field", "ref", "Handlungsfeld", ref="field")),
           Field("summary", "text", "Zusammenfassung",
                 "Kurze Zusammenfassung auf Deutsch, in eigenen Worten, nur mit Fakten aus den Quellen.", required=True),
-          Field("description", "text", "Beschreibung", "Ausführliche Beschreibung (Markdown)."),
+          Field("goals", "text", "Ziele",
+                "Was erreicht werden sollte, in eigenen Worten, nur was die Quellen sagen (in deren Zeitform)."),
+          Field("approach", "text", "Vorgehen", "Wie vorgegangen wurde, in eigenen Worten, nur was die Quellen sagen."),
+          Field("results", "text", "Ergebnisse",
+                "Was erreicht wurde, laut Quelle; ein Plan („soll“, „wird“) ist kein Ergebnis."),
+          Field("lessons", "text", "Stolpersteine und Lehren",
+                "Schwierigkeiten und Lehren, die die Quellen selbst nennen."),
           Field("period_start", "partial_date", "Beginn", "Beginn, soweit die Quellen ihn nennen."),
           Field("period_end", "partial_date", "Ende", "Ende, soweit die Quellen es nennen."),
           Field("status", "enum", "Status", "Stand der Umsetzung laut Quelle.",
                 choices=("geplant", "laufend", "verstetigt", "beendet")),
+          Field("status_as_of", "partial_date", "Stand des Status",
+                "Zeitpunkt, für den die Quelle den Status angibt (JJJJ, JJJJ-MM oder JJJJ-MM-TT)."),
           Field("bmbf_programme", "bool", "Im BMBF-Programm",
-                "Gehört zum Programm „Kommunale Koordinierung der Bildungsangebote für Neuzugewanderte“ (BMBF).",
-                default=True),
+                "Gehört zum Programm „Kommunale Koordinierung der Bildungsangebote für Neuzugewanderte“ (BMBF): "
+                "true oder false nur, wenn eine Quelle (oder eine Anmerkung) es belegt; sonst weglassen (unbekannt)."),
           Field("partners", "list", "Partner", "Kooperationspartner mit Akteurstyp und Rolle.",
                 table="case_partners", facet_column="partner_types", facet_via="actor_type",
                 item=Field("partner", "object", "Partner", fields=(
@@ -292,36 +318,48 @@ _register(
                 min_items=1, table="case_factors", facet_column="factor_labels", facet_via="factor",
                 item=Field("coding", "object", "Codierung", fields=(
                     Field("factor", "ref", "Erfolgsfaktor", "Faktor aus dem Codebuch.", required=True, ref="factor"),
-                    Field("evidence", "text", "Beleg", "Kurzer Beleg aus der Quelle (Wendung oder Zitat).",
+                    Field("evidence", "text", "Beleg",
+                          "Beleg aus der Quelle, der den Faktor in diesem Beispiel am Werk zeigt: wörtlich in „…“ "
+                          "oder in eigenen Worten; mehrere Belege für denselben Faktor stehen in einer Codierung.",
                           required=True),
+                    Field("verbatim", "bool", "Wörtlich",
+                          "true: der Beleg ist ein wörtliches Zitat aus der Quelle (in „…“); "
+                          "false: eine Umschreibung in eigenen Worten.", required=True),
                     Field("source", "ref", "Quelle", "Quelle des Belegs.", required=True, ref="source"),
                 ))),
           Field("presented_at", "list", "Vorgestellt auf", "Veranstaltungen, auf denen das Beispiel vorgestellt wurde.",
                 table="case_events", column="event_id", facet_column="event_labels",
                 item=Field("event", "ref", "Veranstaltung", ref="event")),
           _people("dem Praxisbeispiel", "case_people"),
-          _sources(), NOTES, VISIBILITY_FIELD),
+          _sources(), NOTES),
          label="title", id_matches_file=True),
-    Kind("quote", "quotes", "Zitate",
-         "Wörtliche Zitate aus den Quellen, mit Sprecherin oder Sprecher, Funktion zum Zeitpunkt und Quelle.",
+    Kind("quote", "quotes", "Zitate und Aussagen",
+         "Wörtliche Zitate aus den Quellen und Aussagen, die ein Bericht in indirekter Rede wiedergibt, mit "
+         "Sprecherin oder Sprecher, Funktion zum Zeitpunkt und Quelle.",
          "quotes/*.yaml", "list",
          (_id(),
-          Field("text", "text", "Zitat", "Der Wortlaut, exakt wie in der Quelle; […] markiert Auslassungen.",
-                required=True),
-          Field("speaker", "ref", "Sprecher/in", "Person, der die Quelle das Zitat zuschreibt.", ref="person"),
+          Field("text", "text", "Wortlaut",
+                "Exakt wie in der Quelle; […] markiert Auslassungen. Bei indirekter Rede der Satz des Berichts "
+                "selbst, ebenfalls exakt abgeschrieben.", required=True),
+          Field("speech", "enum", "Redeform",
+                "direct: wörtliches Zitat; indirect: der Bericht gibt die Aussage in indirekter Rede wieder, "
+                "sie wird „laut Bericht“ und nie als Zitat gezeigt.", choices=("direct", "indirect"),
+                default="direct"),
+          Field("speaker", "ref", "Sprecher/in", "Person, der die Quelle die Aussage zuschreibt.", ref="person"),
           Field("unattributed", "str", "Ohne Zuschreibung",
-                "Wenn die Quelle niemanden nennt: wem sie die Aussage zuordnet (z. B. „alle Teilnehmenden“)."),
+                "Wenn die Quelle niemanden nennt: wem sie die Aussage zuordnet (z. B. „alle Teilnehmenden“, "
+                "„eine Teilnehmerin“)."),
           Field("role_as_stated", "str", "Funktion laut Quelle", "Funktion der sprechenden Person, wie die Quelle sie angibt."),
-          Field("source", "ref", "Quelle", "Quelle, die das Zitat abdruckt.", required=True, ref="source"),
+          Field("source", "ref", "Quelle", "Quelle, die die Aussage abdruckt.", required=True, ref="source"),
           Field("event", "ref", "Veranstaltung", "Veranstaltung, auf der es gesagt wurde.", ref="event"),
           Field("language", "str", "Sprache", "Sprache als ISO-639-1-Kürzel.", pattern=LANGUAGE_PATTERN, default="de"),
-          Field("factors", "list", "Erfolgsfaktoren", "Erfolgsfaktoren, zu denen das Zitat etwas sagt.",
+          Field("factors", "list", "Erfolgsfaktoren", "Erfolgsfaktoren, zu denen die Aussage etwas sagt.",
                 table="quote_factors", item=Field("factor", "ref", "Erfolgsfaktor", ref="factor")),
-          Field("cases", "list", "Praxisbeispiele", "Praxisbeispiele, zu denen das Zitat etwas sagt.",
+          Field("cases", "list", "Praxisbeispiele", "Praxisbeispiele, zu denen die Aussage etwas sagt.",
                 table="quote_cases", item=Field("case", "ref", "Praxisbeispiel", ref="case")),
           Field("variant_of", "list", "Variante von",
-                "Andere Fassungen desselben Zitats in anderen Quellen.", table="quote_variants",
-                column="variant_id", item=Field("quote", "ref", "Zitat", ref="quote")),
-          NOTES, VISIBILITY_FIELD),
+                "Andere Fassungen derselben Aussage in anderen Quellen.", table="quote_variants",
+                column="variant_id", item=Field("quote", "ref", "Aussage", ref="quote")),
+          NOTES),
          label="text", one_of=(("speaker", "unattributed"),)),
 )

@@ -65,12 +65,13 @@ order by praxisbeispiele desc, faktor_a, faktor_b
 """
 
 CASE_FACETS: list[Any] = [
-    {"array": "factor_labels"}, {"array": "field_labels"}, "state_id", "municipality_kind_id", "year",
+    {"array": "factor_labels"}, {"array": "field_labels"}, "state_id", "municipality_kind_id", "start_year",
+    "presented_year",
     {"array": "event_labels"}, {"array": "partner_types"},
 ]
 TABLE_FACETS: dict[str, list[Any]] = {
     "cases": CASE_FACETS,
-    "quotes": ["speaker_id", "event_id", "source_id"],
+    "quotes": ["speech", "speaker_id", "event_id", "source_id"],
     "factors": ["group_id"],
     "municipalities": ["state_id", "kind_id"],
     "organizations": ["actor_type_id", "municipality_id"],
@@ -115,7 +116,8 @@ def _table_entry(kind: Kind) -> dict[str, Any]:
                              "label_column": kind.label}
     if kind.table in TABLE_FACETS:
         entry["facets"] = TABLE_FACETS[kind.table]
-    sortable = [c for c in ("title", "name", "label", "date", "year", "position", "id") if c in columns]
+    sortable = [c for c in ("title", "name", "label", "date", "start_year", "presented_year", "position", "id")
+                if c in columns]
     entry["sortable_columns"] = sortable
     if kind.table in FTS_COLUMNS:
         entry["fts_table"] = f"{kind.table}_fts"
@@ -262,8 +264,32 @@ def json_schema(kind: Kind) -> dict[str, Any]:
 # ---------------------------------------------------------------------------- files
 
 
+CODING_RULES = """\
+## Codierprotokoll
+
+Diese Regeln gelten für jede Codierung eines Erfolgsfaktors in einem Praxisbeispiel (`factors` in
+`data/cases/*.yaml`).
+
+1. **Der Beleg zeigt den Faktor in diesem Praxisbeispiel am Werk.** Er beschreibt, was die Beteiligten in diesem
+   Fall getan haben oder wie sie zusammengearbeitet haben, so dass der Faktor erkennbar wird.
+2. **Kein Beleg** sind eine Überschrift, ein Tagesordnungspunkt oder Workshoptitel, eine Absicht oder ein Plan
+   („soll“, „wird“, „ist geplant“) und allgemeine Aussagen über Kooperation, die sich nicht auf das Beispiel
+   beziehen (etwa vom Podium einer Tagung). Solche Aussagen gehören als Zitat oder Aussage laut Bericht in
+   `data/quotes/`, nicht in eine Codierung.
+3. **Wörtlich oder umschrieben.** `verbatim: true`, wenn der Beleg ein wörtliches Zitat aus der Quelle ist; es steht
+   dann in „…“, Auslassungen als […]. `verbatim: false`, wenn der Beleg die Quelle in eigenen Worten wiedergibt;
+   er behält die Zeitform der Quelle (ein Plan bleibt ein Plan).
+4. **Eine Codierung je Praxisbeispiel und Faktor.** Belegen mehrere Stellen denselben Faktor, stehen sie zusammen
+   in einer Codierung; `kb validate` meldet eine zweite Codierung desselben Faktors.
+5. **1 heißt belegt, 0 heißt nicht berichtet.** Eine Codierung (1) bedeutet: der Faktor ist mit Beleg als
+   vorhanden codiert. Keine Codierung (0) bedeutet nur, dass die gelesenen Quellen nichts dazu berichten, nie,
+   dass der Faktor fehlt.
+6. **Jede Codierung nennt ihre Quelle** (`source`), und diese Quelle steht auch in den Quellen des Beispiels.
+"""
+
+
 def codebook(data_dir: Path) -> str:
-    """docs/codebook.md: the success-factor codebook, grouped, from the vocabulary files."""
+    """docs/codebook.md: coding protocol and the success-factor codebook with anchor examples and counts."""
     from kb.load import kind_files, load_file
 
     def records(kind: str) -> list[dict[str, Any]]:
@@ -272,17 +298,47 @@ def codebook(data_dir: Path) -> str:
             out.extend(r.data for r in load_file(file, KINDS[kind])[0])
         return sorted(out, key=lambda r: (r.get("position", 0), r["id"]))
 
-    lines = ["# Codebuch der Erfolgsfaktoren", "",
-             "Erzeugt mit `kb generate` aus `data/vocabularies/factor_groups.yaml` und `factors.yaml`. "
-             "„Begriffe aus den Quellen“ sind die Rohbegriffe, die der Faktor zusammenfasst; die Suche nutzt sie "
-             "als Synonyme.", ""]
+    cases = {c["id"]: c for c in records("case") if c.get("visibility", "public") == "public"}
+    sources = {s["id"]: s for s in records("source")}
+    codings: dict[str, dict[str, dict[str, Any]]] = {}  # factor → case → coding
+    for case in cases.values():
+        for coding in case.get("factors") or []:
+            codings.setdefault(coding["factor"], {}).setdefault(case["id"], coding)
+
+    def anchor(factor: dict[str, Any]) -> str:
+        coding = codings.get(factor["id"], {}).get(factor.get("anchor_case"))
+        if not coding:
+            return ""
+        source = sources.get(coding["source"], {})
+        kind = "wörtlich" if coding.get("verbatim") else "in eigenen Worten"
+        return (f"- **Ankerbeispiel:** {cases[factor['anchor_case']]['title']} (`{factor['anchor_case']}`): "
+                f"{coding['evidence']} ({kind}; Quelle: [{source.get('title', coding['source'])}]"
+                f"({source.get('url', '')}))")
+
     factors = records("factor")
-    for group in records("factor_group"):
+    lines = ["# Codebuch und Codierprotokoll der Erfolgsfaktoren", "",
+             "Erzeugt mit `kb generate` aus `data/vocabularies/factor_groups.yaml`, `factors.yaml` und den "
+             "Codierungen in `data/cases/`. „Begriffe aus den Quellen“ sind die Rohbegriffe, die der Faktor "
+             "zusammenfasst; die Suche nutzt sie als Synonyme.", "", CODING_RULES,
+             "## Übersicht", "", "| Erfolgsfaktor | Gruppe | Praxisbeispiele |", "|---|---|---:|"]
+    groups = records("factor_group")
+    lines += [f"| {f['label']} | {g['label']} | {len(codings.get(f['id'], {}))} |"
+              for g in groups for f in factors if f["group"] == g["id"]]
+    lines.append("")
+    for group in groups:
         lines += [f"## {group['label']} ({group.get('label_en', '')})", "", group.get("description", ""), ""]
         for f in (f for f in factors if f["group"] == group["id"]):
+            count = len(codings.get(f["id"], {}))
             lines += [f"### {f['label']} (`{f['id']}`)", "", f"*{f['label_en']}*: {f['definition']}", ""]
-            if f.get("alt_labels"):
-                lines += ["Begriffe aus den Quellen: " + "; ".join(f["alt_labels"]), ""]
+            details = [
+                f"- **Was als Beleg zählt:** {f['evidence_rule']}" if f.get("evidence_rule") else "",
+                f"- **Was nicht als Beleg zählt:** {f['not_evidence']}" if f.get("not_evidence") else "",
+                anchor(f),
+                "- **Begriffe aus den Quellen:** " + "; ".join(f["alt_labels"]) if f.get("alt_labels") else "",
+                f"- **Codierungen:** {count} Praxisbeispiel{'e' if count != 1 else ''}",
+                f"- **Warum ohne Praxisbeispiel:** {f['coverage_note']}" if f.get("coverage_note") else "",
+            ]
+            lines += [*filter(None, details), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 

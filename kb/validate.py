@@ -160,6 +160,12 @@ def iter_refs(fields: tuple[Field, ...], data: Any, path: PathKey = ()) -> Itera
                     yield from iter_refs(field.item.fields, item, item_path)
 
 
+def _needed(record: Record, field: Field) -> bool:
+    """Whether the record breaks the model without this field: it is required, or the only one of its group."""
+    return field.required or any(field.name in group and not any(n in record.data for n in group if n != field.name)
+                                 for group in record.kind.one_of)
+
+
 def check_ids_and_refs(result: LoadResult) -> Iterator[Problem]:
     ids: dict[str, dict[str, Record]] = {}
     for kind_name, records in result.records.items():
@@ -184,6 +190,61 @@ def check_ids_and_refs(result: LoadResult) -> Iterator[Problem]:
                     yield record.problem(path, f"unbekannte Kennung '{value}'",
                                          f"Kennung aus {target.title} ({target.path})",
                                          closest(value, ids[field.ref]))
+                elif (len(path) == 1 and record.public and not ids[field.ref].get(value, record).public
+                      and _needed(record, field)):
+                    # the build leaves out links to unpublished records; this one the record cannot do without
+                    yield record.problem(path, f"'{value}' ist intern (visibility: internal) und wird nicht "
+                                         "veröffentlicht, dieser Eintrag aber schon; ohne die Angabe wäre er "
+                                         "unvollständig", "einen veröffentlichten Eintrag oder diesen Eintrag "
+                                         "ebenfalls auf visibility: internal setzen")
+
+
+def _codings(case: Record) -> Iterator[tuple[int, dict]]:
+    for index, coding in enumerate(case.data.get("factors") or []):
+        if isinstance(coding, dict) and isinstance(coding.get("factor"), str):
+            yield index, coding
+
+
+def check_codings(case: Record) -> Iterator[Problem]:
+    """One coding per factor and case; a verbatim coding quotes its source in „…“."""
+    first: dict[str, int] = {}
+    for index, coding in _codings(case):
+        factor = coding["factor"]
+        if factor in first:
+            line = case.where(("factors", first[factor], "factor"))[0]
+            yield case.problem(("factors", index, "factor"),
+                               f"Erfolgsfaktor '{factor}' ist in diesem Praxisbeispiel schon codiert (Zeile {line})",
+                               "eine Codierung je Erfolgsfaktor und Praxisbeispiel; Belege in einer Codierung "
+                               "zusammenführen, bei verschiedenen Quellen den stärkeren Beleg behalten")
+        first.setdefault(factor, index)
+        evidence = coding.get("evidence")
+        if coding.get("verbatim") is True and isinstance(evidence, str) and "„" not in evidence:
+            yield case.problem(("factors", index, "evidence"),
+                               "Beleg ist als wörtlich markiert (verbatim: true), enthält aber kein Zitat in „…“",
+                               "das wörtliche Zitat in „…“ setzen oder verbatim: false für eine Umschreibung")
+
+
+def check_factor_coverage(result: LoadResult) -> Iterator[Problem]:
+    """An anchor case codes its factor; a coverage note belongs only to a factor without codings."""
+    coded_by: dict[str, list[str]] = {}
+    for case in result.records["case"]:
+        for _, coding in _codings(case):
+            if case.id:
+                coded_by.setdefault(coding["factor"], []).append(case.id)
+    case_ids = {c.id for c in result.records["case"]}
+    for factor in result.records["factor"]:
+        cases = coded_by.get(factor.id or "", [])
+        anchor = factor.data.get("anchor_case")
+        if isinstance(anchor, str) and anchor in case_ids and anchor not in cases:
+            expected = (f"ein Praxisbeispiel, das '{factor.id}' codiert, z. B. {', '.join(sorted(cases)[:3])}"
+                        if cases else "ein Praxisbeispiel, das diesen Faktor codiert; solange es keines gibt, "
+                        "anchor_case weglassen und coverage_note schreiben")
+            yield factor.problem(("anchor_case",), f"Praxisbeispiel '{anchor}' codiert den Erfolgsfaktor "
+                                 f"'{factor.id}' nicht", expected)
+        if factor.data.get("coverage_note") and cases:
+            yield factor.problem(("coverage_note",), f"Erfolgsfaktor ist in {len(cases)} Praxisbeispiel(en) codiert "
+                                 f"({', '.join(sorted(cases)[:3])}), die Anmerkung „Warum ohne Praxisbeispiel“ "
+                                 "stimmt nicht mehr", "coverage_note löschen und ein anchor_case angeben")
 
 
 def validate(result: LoadResult) -> list[Problem]:
@@ -191,6 +252,9 @@ def validate(result: LoadResult) -> list[Problem]:
     for records in result.records.values():
         for record in records:
             problems.extend(check_record(record))
+    for case in result.records["case"]:
+        problems.extend(check_codings(case))
+    problems.extend(check_factor_coverage(result))
     problems.extend(check_ids_and_refs(result))
     return sorted(set(problems))
 

@@ -83,7 +83,7 @@ def test_coordinator_filters_cases_by_factor_facet(page, site):
     # the case list comes first; column descriptions are folded away
     assert page.locator("details.kb-column-descriptions dl.column-descriptions").is_hidden()
     assert page.locator("table.kb-cases th").all_inner_texts() == [
-        "Praxisbeispiel", "Kommune", "Handlungsfelder", "Erfolgsfaktoren", "Jahr"]
+        "Praxisbeispiel", "Kommune", "Handlungsfelder", "Erfolgsfaktoren", "Beginn", "Vorgestellt"]
     facet = page.locator(".facet-info[data-column=factor_labels]")
     first = facet.locator("li a").first
     label = first.inner_text().strip()

@@ -20,9 +20,11 @@ def rows(db_path, sql):
 def test_case_row_with_denormalised_facet_columns(fixture_db):
     assert rows(fixture_db, "select * from cases") == [(
         "kassel-beispiel", "Kooperationsarbeit für Geflüchtete in Kassel", "kassel",
-        "Ein Beispiel für Kooperationsarbeit, die auf Vertrauen und Förderung baut.", None, "2017", None, None,
-        1, "public", '["Übergang Schule–Beruf"]', '["Verein", "Kammer"]', '["Vertrauen", "Empathie"]',
-        '["Fachveranstaltung Kassel II"]', "hessen", "kreisfreie-stadt", 2018,
+        "Ein Beispiel für Kooperationsarbeit, die auf Vertrauen und Förderung baut.",
+        "Jugendliche in Ausbildung bringen.", None, None, None, "2017", None, None, None,
+        None,  # bmbf_programme not stated: unknown, not true
+        "public", '["Übergang Schule–Beruf"]', '["Verein", "Kammer"]', '["Vertrauen", "Empathie"]',
+        '["Fachveranstaltung Kassel II"]', "hessen", "kreisfreie-stadt", 2017, 2018,
     )]
 
 
@@ -32,8 +34,8 @@ def test_link_and_child_rows(fixture_db):
         ("kassel-beispiel", 1, None, "Kammern", "kammer", None),
     ]
     assert rows(fixture_db, "select * from case_factors") == [
-        ("kassel-beispiel", 0, "vertrauen", "großes Vertrauen", "news"),
-        ("kassel-beispiel", 1, "empathie", "Empathie", "doc"),
+        ("kassel-beispiel", 0, "vertrauen", "„großes Vertrauen“", 1, "news"),
+        ("kassel-beispiel", 1, "empathie", "Empathie", 0, "doc"),
     ]
     assert rows(fixture_db, "select * from case_fields") == [("kassel-beispiel", "uebergang", 0)]
     assert rows(fixture_db, "select * from case_events") == [("kassel-beispiel", "kassel2", 0)]
@@ -44,11 +46,11 @@ def test_link_and_child_rows(fixture_db):
          "news", "2018-06-12")]
     assert rows(fixture_db, "select * from event_people") == [("kassel2", 0, "christine-knueppel", "Podiumsgast", "news")]
     assert rows(fixture_db, "select * from quote_factors order by quote_id, position") == [
-        ("alle", "vertrauen", 0), ("alle", "empathie", 1), ("knueppel", "vertrauen", 0)]
+        ("alle", "vertrauen", 0), ("alle", "empathie", 1), ("bericht", "vertrauen", 0), ("knueppel", "vertrauen", 0)]
 
 
 def test_internal_records_and_links_to_them_are_not_published(fixture_db):
-    assert rows(fixture_db, "select id from quotes order by id") == [("alle",), ("knueppel",)]
+    assert rows(fixture_db, "select id from quotes order by id") == [("alle",), ("bericht",), ("knueppel",)]
     assert rows(fixture_db, "select * from quote_cases") == [("knueppel", "kassel-beispiel", 0)]
     assert rows(fixture_db, "select * from quote_variants") == []
     assert rows(fixture_db, "select count(*) from search_documents where record_id = 'intern'") == [(0,)]
@@ -78,23 +80,29 @@ def test_search_index_stems_folds_and_matches_compound_tails(fixture_db):
         prepare_connection(conn)
         from kb.site import SEARCH_SQL
         try:
-            return [r[1] for r in conn.execute(SEARCH_SQL, {"q": q}).fetchall()]
+            return [r[:2] for r in conn.execute(SEARCH_SQL, {"q": q}).fetchall()]
         finally:
             conn.close()
 
-    assert search("Kooperation")[0] == "Kooperationsarbeit für Geflüchtete in Kassel"
-    assert search("Gefluechtete") == ["Kooperationsarbeit für Geflüchtete in Kassel"]
-    assert search("Neuzugewanderte") == ["Kooperationsarbeit für Geflüchtete in Kassel"]  # synonym
-    assert search("arbeit") == ["Kooperationsarbeit für Geflüchtete in Kassel", "Christine Knüppel"]  # trigram
-    assert search("Empathie") == ["Empathie", "alle Teilnehmenden", "Kooperationsarbeit für Geflüchtete in Kassel"]
-    assert search("") == []
+    def titles(q):
+        return [title for _, title in search(q)]
+
+    assert titles("Kooperation")[0] == "Kooperationsarbeit für Geflüchtete in Kassel"
+    assert titles("Gefluechtete") == ["Kooperationsarbeit für Geflüchtete in Kassel"]
+    assert titles("Neuzugewanderte") == ["Kooperationsarbeit für Geflüchtete in Kassel"]  # synonym
+    assert titles("arbeit") == ["Kooperationsarbeit für Geflüchtete in Kassel", "Christine Knüppel"]  # trigram
+    assert titles("Empathie") == ["Empathie", "alle Teilnehmenden", "Kooperationsarbeit für Geflüchtete in Kassel"]
+    assert titles("") == []
+    assert search("Ausbildung") == [("Praxisbeispiel", "Kooperationsarbeit für Geflüchtete in Kassel")]  # goals
+    # reported speech is never labelled as a quotation
+    assert search("abgesichert") == [("Aussage laut Bericht", "eine Teilnehmerin")]
 
 
 def test_build_info_records_provenance(fixture_db):
     info = dict(zip(("schema_version", "kb_version", "counts"),
                     rows(fixture_db, "select schema_version, kb_version, counts from build_info")[0]))
-    assert info["schema_version"] == 1
-    assert json.loads(info["counts"])["quotes"] == 2
+    assert info["schema_version"] == 2
+    assert json.loads(info["counts"])["quotes"] == 3
     assert len(rows(fixture_db, "select data_fingerprint from build_info")[0][0]) == 64
 
 
@@ -138,13 +146,29 @@ def test_crash_during_write_leaves_previous_database(fixture_data, tmp_path, mon
 
 
 def test_analyst_views_flatten_the_links(fixture_db):
-    assert rows(fixture_db, "select id, municipality, state, municipality_kind, year, fields, factors, partner_count "
-                            "from case_overview") == [
-        ("kassel-beispiel", "Kassel", "Hessen", "Kreisfreie Stadt", 2018, "Übergang Schule–Beruf",
-         "Vertrauen; Empathie", 2)]
-    assert rows(fixture_db, "select case_id, factor, factor_group, evidence, state from factor_codings") == [
-        ("kassel-beispiel", "Vertrauen", "Beziehung & Haltung", "großes Vertrauen", "Hessen"),
-        ("kassel-beispiel", "Empathie", "Beziehung & Haltung", "Empathie", "Hessen")]
-    assert rows(fixture_db, "select id, speaker, attributed, event, factors from quote_overview") == [
-        ("alle", "alle Teilnehmenden", 0, None, "Vertrauen; Empathie"),
-        ("knueppel", "Christine Knüppel", 1, "Fachveranstaltung Kassel II", "Vertrauen")]
+    assert rows(fixture_db, "select id, municipality, state, municipality_kind, start_year, presented_year, fields, "
+                            "factors, partner_count, bmbf_programme from case_overview") == [
+        ("kassel-beispiel", "Kassel", "Hessen", "Kreisfreie Stadt", 2017, 2018, "Übergang Schule–Beruf",
+         "Vertrauen; Empathie", 2, None)]
+    assert rows(fixture_db, "select case_id, factor, factor_group, evidence, verbatim, state from factor_codings") == [
+        ("kassel-beispiel", "Vertrauen", "Beziehung & Haltung", "„großes Vertrauen“", 1, "Hessen"),
+        ("kassel-beispiel", "Empathie", "Beziehung & Haltung", "Empathie", 0, "Hessen")]
+    assert rows(fixture_db, "select id, speech, speaker, attributed, event, factors from quote_overview") == [
+        ("alle", "direct", "alle Teilnehmenden", 0, None, "Vertrauen; Empathie"),
+        ("bericht", "indirect", "eine Teilnehmerin", 0, None, "Vertrauen"),
+        ("knueppel", "direct", "Christine Knüppel", 1, "Fachveranstaltung Kassel II", "Vertrauen")]
+
+
+def test_factor_anchor_case_is_a_foreign_key_to_cases(fixture_db):
+    db = sqlite_utils.Database(fixture_db)
+    assert ("anchor_case_id", "cases") in {(fk.column, fk.other_table) for fk in db["factors"].foreign_keys}
+    assert rows(fixture_db, "select id, anchor_case_id from factors order by id") == [
+        ("empathie", None), ("vertrauen", "kassel-beispiel")]
+
+
+def test_anchor_case_that_is_internal_is_not_published(fixture_data, tmp_path):
+    case = fixture_data / "cases" / "kassel-beispiel.yaml"
+    case.write_text(case.read_text(encoding="utf-8") + "visibility: internal\n", encoding="utf-8")
+    build_database(fixture_data, tmp_path / "kb.db")
+    assert rows(tmp_path / "kb.db", "select id, anchor_case_id from factors order by id") == [
+        ("empathie", None), ("vertrauen", None)]

@@ -38,7 +38,7 @@ def test_every_command_is_documented_in_the_readme(command):
 def test_validate_clean_data_exits_0(fixture_data):
     result = run("validate", str(fixture_data))
     assert result.exit_code == 0
-    assert result.output == f"OK: 21 Datensätze in {fixture_data} geprüft, keine Probleme.\n"
+    assert result.output == f"OK: 22 Datensätze in {fixture_data} geprüft, keine Probleme.\n"
 
 
 def test_validate_broken_file_prints_file_line_and_exits_1(fixture_data):
@@ -73,9 +73,9 @@ def test_build_refuses_invalid_data_and_keeps_old_database(fixture_data, tmp_pat
 def test_build_reports_counts(fixture_data, tmp_path):
     result = run("build", "--data", str(fixture_data), "--db", str(tmp_path / "kb.db"))
     assert result.exit_code == 0
-    assert "cases 1" in result.output and "quotes 2" in result.output
+    assert "cases 1" in result.output and "quotes 3" in result.output
     conn = sqlite3.connect(tmp_path / "kb.db")
-    assert conn.execute("select count(*) from quotes").fetchone() == (2,)
+    assert conn.execute("select count(*) from quotes").fetchone() == (3,)
 
 
 def test_serve_rebuilds_only_when_data_changed(fixture_data, tmp_path):

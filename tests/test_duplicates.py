@@ -132,7 +132,7 @@ def test_validate_warns_with_exit_0_and_fails_with_strict(fixture_data):
                 "Organisation ist)\n")
     result = CliRunner().invoke(cli, ["validate", str(fixture_data)])
     assert result.exit_code == 0
-    assert result.stdout == expected + f"OK: 22 Datensätze in {fixture_data} geprüft, 1 Warnung(en).\n"
+    assert result.stdout == expected + f"OK: 23 Datensätze in {fixture_data} geprüft, 1 Warnung(en).\n"
     strict = CliRunner().invoke(cli, ["validate", "--strict", str(fixture_data)])
     assert strict.exit_code == 1
     assert strict.stdout == expected and strict.stderr == "0 Problem(e) gefunden. 1 Warnung(en).\n"

@@ -40,3 +40,27 @@ def test_every_data_file_points_editors_at_its_schema():
             assert first.startswith("# yaml-language-server: $schema=") and first.endswith(
                 f"docs/schemas/{kind.name}.schema.json"), file
             assert (file.parent / first.split("=", 1)[1]).resolve() == ROOT / "docs/schemas" / f"{kind.name}.schema.json"
+
+
+def test_codebook_has_the_protocol_anchor_example_and_counts(fixture_data):
+    from kb.site import codebook
+
+    text = codebook(fixture_data)
+    assert "## Codierprotokoll" in text
+    assert "**1 heißt belegt, 0 heißt nicht berichtet.**" in text
+    vertrauen = text.split("### Vertrauen (`vertrauen`)", 1)[1].split("###", 1)[0]
+    assert "- **Was als Beleg zählt:** Die Quelle zeigt, dass die Partner einander im Beispiel vertrauen." in vertrauen
+    assert ("- **Ankerbeispiel:** Kooperationsarbeit für Geflüchtete in Kassel (`kassel-beispiel`): „großes Vertrauen“ "
+            "(wörtlich; Quelle: [Kooperation braucht Erfolge]"
+            "(https://www.transferagentur-grossstaedte.de/aktuelles/kooperation-braucht-erfolge))") in vertrauen
+    assert "- **Codierungen:** 1 Praxisbeispiel\n" in vertrauen
+
+
+def test_codebook_leaves_out_internal_cases(fixture_data):
+    from kb.site import codebook
+
+    case = fixture_data / "cases" / "kassel-beispiel.yaml"
+    case.write_text(case.read_text(encoding="utf-8") + "visibility: internal\n", encoding="utf-8")
+    text = codebook(fixture_data)
+    assert "Ankerbeispiel" not in text and "kassel-beispiel" not in text
+    assert "- **Codierungen:** 0 Praxisbeispiele" in text

@@ -28,7 +28,8 @@ async def test_whole_database_download(ds):
 async def test_cases_table_shows_facet_counts(ds):
     data = await get_json(ds, "/kb/cases.json?_facet_size=50")
     facets = data["facet_results"]
-    assert set(facets) >= {"factor_labels", "field_labels", "state_id", "municipality_kind_id", "year", "event_labels"}
+    assert set(facets) >= {"factor_labels", "field_labels", "state_id", "municipality_kind_id", "start_year",
+                           "presented_year", "event_labels"}
     total = data["filtered_table_rows_count"]
     state_counts = {row["value"]: row["count"] for row in facets["state_id"]["results"]}
     assert sum(state_counts.values()) == total
@@ -113,11 +114,12 @@ async def test_facet_headings_are_german(ds):
     response = await ds.client.get("/kb/cases")
     headings = re.findall(r'<strong title="Spalte ([^"]+)">\s*([^<]+?)\s*<', response.text)
     assert [title for _, title in headings] == ["Erfolgsfaktoren", "Handlungsfelder", "Bundesland", "Kommunentyp",
-                                                "Jahr", "Vorgestellt auf", "Partnertypen"]  # metadata order
+                                                "Startjahr", "Jahr der Vorstellung", "Vorgestellt auf",
+                                                "Partnertypen"]  # metadata order
     assert dict(headings) == {
         "factor_labels": "Erfolgsfaktoren", "field_labels": "Handlungsfelder", "state_id": "Bundesland",
-        "municipality_kind_id": "Kommunentyp", "year": "Jahr", "event_labels": "Vorgestellt auf",
-        "partner_types": "Partnertypen"}
+        "municipality_kind_id": "Kommunentyp", "start_year": "Startjahr", "presented_year": "Jahr der Vorstellung",
+        "event_labels": "Vorgestellt auf", "partner_types": "Partnertypen"}
 
 
 async def test_case_overview_exports_as_csv_that_parses(ds):
@@ -129,9 +131,9 @@ async def test_case_overview_exports_as_csv_that_parses(ds):
     table = list(csv.DictReader(io.StringIO(response.text)))
     count = (await ds.get_database("kb").execute("select count(*) from cases")).rows[0][0]
     assert len(table) == count
-    assert set(table[0]) == {"id", "title", "municipality", "state", "municipality_kind", "year", "period_start",
-                             "period_end", "status", "bmbf_programme", "fields", "factors", "partner_count",
-                             "source_urls"}
+    assert set(table[0]) == {"id", "title", "municipality", "state", "municipality_kind", "start_year",
+                             "presented_year", "period_start", "period_end", "status", "status_as_of",
+                             "bmbf_programme", "fields", "factors", "partner_count", "source_urls"}
     assert all(row["factors"] and row["source_urls"].startswith("http") for row in table)
 
 

@@ -26,7 +26,7 @@ municipality: kassel
 fields: [uebergang]
 summary: Kurz.
 factors:
-  - {factor: vertrauen, evidence: großes Vertrauen, source: news}
+  - {factor: vertrauen, evidence: großes Vertrauen, verbatim: false, source: news}
 sources: [news]
 """
 
@@ -42,7 +42,8 @@ sources: [news]
                  ":1:1: Pflichtfeld 'summary' fehlt (erwartet: summary: Text)", id="required"),
     pytest.param(CASE + "sumary: Tippfehler\n",
                  ":9:9: sumary: unbekanntes Feld (erwartet: eines von: id, title, municipality, fields, summary, "
-                 "description, period_start, period_end, status, bmbf_programme, partners, factors, presented_at, people, "
+                 "goals, approach, results, lessons, period_start, period_end, status, status_as_of, bmbf_programme, partners, "
+                 "factors, presented_at, people, "
                  "sources, notes, visibility; meinten Sie 'summary'?)", id="unknown-field"),
     pytest.param(CASE.replace("fields: [uebergang]", "fields: uebergang"),
                  ":4:9: fields: falscher Typ (Text) (erwartet: Liste (- …))", id="type"),
@@ -55,8 +56,9 @@ sources: [news]
     pytest.param(CASE.replace("municipality: kassel", "municipality: kasel"),
                  ":3:15: municipality: unbekannte Kennung 'kasel' (erwartet: Kennung aus Kommunen "
                  "(municipalities.yaml); meinten Sie 'kassel'?)", id="unknown-reference"),
-    pytest.param(CASE.replace("factor: vertrauen", "factor: vertraun"),
-                 ":7:14: factors[0].factor: unbekannte Kennung 'vertraun' (erwartet: Kennung aus Erfolgsfaktoren "
+    pytest.param(CASE.replace("sources: [news]", "  - {factor: vertraun, evidence: x, verbatim: false, source: news}\n"
+                              "sources: [news]"),
+                 ":8:14: factors[1].factor: unbekannte Kennung 'vertraun' (erwartet: Kennung aus Erfolgsfaktoren "
                  "(vocabularies/factors.yaml); meinten Sie 'vertrauen'?)", id="unknown-factor"),
     pytest.param(CASE + "status: läuft\n",
                  ":9:9: status: 'läuft' ist nicht erlaubt (erwartet: geplant, laufend, verstetigt, beendet; "
@@ -64,9 +66,24 @@ sources: [news]
     pytest.param(CASE.replace("sources: [news]", "sources: [news, news]"),
                  ":8:17: sources[1]: 'news' steht doppelt in der Liste (schon an Position 1) "
                  "(erwartet: jeden Eintrag nur einmal)", id="duplicate-list-entry"),
-    pytest.param(CASE + "description:\n",
-                 ":9:13: description: leerer Wert (erwartet: Feld weglassen, wenn die Angabe unbekannt ist)",
+    pytest.param(CASE + "goals:\n",
+                 ":9:7: goals: leerer Wert (erwartet: Feld weglassen, wenn die Angabe unbekannt ist)",
                  id="empty-value"),
+    pytest.param(CASE.replace("verbatim: false, ", ""),
+                 ":7:5: factors[0]: Pflichtfeld 'verbatim' fehlt (erwartet: verbatim: true oder false)",
+                 id="verbatim-required"),
+    pytest.param(CASE.replace("verbatim: false", "verbatim: true"),
+                 ":7:35: factors[0].evidence: Beleg ist als wörtlich markiert (verbatim: true), enthält aber kein "
+                 "Zitat in „…“ (erwartet: das wörtliche Zitat in „…“ setzen oder verbatim: false für eine "
+                 "Umschreibung)", id="verbatim-without-quotation-marks"),
+    pytest.param(CASE.replace("sources: [news]", "  - {factor: empathie, evidence: Empathie, verbatim: false, source: news}\n"
+                              "  - {factor: vertrauen, evidence: noch ein Beleg, verbatim: false, source: news}\n"
+                              "sources: [news]"),
+                 ":9:14: factors[2].factor: Erfolgsfaktor 'vertrauen' ist in diesem Praxisbeispiel schon codiert "
+                 "(Zeile 7) (erwartet: eine Codierung je Erfolgsfaktor und Praxisbeispiel; Belege in einer Codierung "
+                 "zusammenführen, bei verschiedenen Quellen den stärkeren Beleg behalten)", id="duplicate-factor"),
+    pytest.param(CASE + "bmbf_programme: ja\n",
+                 ":9:17: bmbf_programme: falscher Typ (Text) (erwartet: true oder false)", id="bool"),
 ])
 def test_case_rule(fixture_data, content, expected):
     path = write(fixture_data, "cases/kassel-beispiel.yaml", content)
@@ -81,6 +98,8 @@ def test_renamed_case_also_breaks_the_references_to_it(fixture_data):
         "(erwartet: Kennung gleich Dateiname ohne .yaml; meinten Sie 'kassel-beispiel'?)",
         *(f"{quotes}:{line}:11: cases[0]: unbekannte Kennung 'kassel-beispiel' (erwartet: Kennung aus "
           f"Praxisbeispiele (cases/*.yaml); meinten Sie 'kassel-anderes'?)" for line in (8, 14)),
+        f"{fixture_data / 'vocabularies' / 'factors.yaml'}:8:16: anchor_case: unbekannte Kennung 'kassel-beispiel' "
+        "(erwartet: Kennung aus Praxisbeispiele (cases/*.yaml); meinten Sie 'kassel-anderes'?)",
     ]
 
 
@@ -126,6 +145,31 @@ def test_quote_needs_speaker_or_unattributed(fixture_data):
 """)
     assert problems(fixture_data) == [
         f"{path}:1:3: eines der Felder speaker oder unattributed fehlt (erwartet: speaker: … (oder unattributed: …))",
+    ]
+
+
+def test_anchor_case_must_code_its_factor_and_a_coverage_note_needs_a_factor_without_codings(fixture_data):
+    write(fixture_data, "cases/kassel-beispiel.yaml", CASE)  # codes vertrauen only
+    path = write(fixture_data, "vocabularies/factors.yaml", """- id: vertrauen
+  label: Vertrauen
+  label_en: trust
+  group: beziehung
+  definition: Die Beteiligten verlassen sich aufeinander.
+  coverage_note: Kein Beispiel.
+- id: empathie
+  label: Empathie
+  label_en: empathy
+  group: beziehung
+  definition: Die Beteiligten versetzen sich in die anderen hinein.
+  anchor_case: kassel-beispiel
+""")
+    assert problems(fixture_data) == [
+        f"{path}:6:18: coverage_note: Erfolgsfaktor ist in 1 Praxisbeispiel(en) codiert (kassel-beispiel), die "
+        "Anmerkung „Warum ohne Praxisbeispiel“ stimmt nicht mehr (erwartet: coverage_note löschen und ein "
+        "anchor_case angeben)",
+        f"{path}:12:16: anchor_case: Praxisbeispiel 'kassel-beispiel' codiert den Erfolgsfaktor 'empathie' nicht "
+        "(erwartet: ein Praxisbeispiel, das diesen Faktor codiert; solange es keines gibt, anchor_case weglassen "
+        "und coverage_note schreiben)",
     ]
 
 

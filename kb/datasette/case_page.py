@@ -37,7 +37,7 @@ QUERIES = {
         select p.id, p.name, cp.role from case_people cp join people p on p.id = cp.person_id
         where cp.case_id = :id order by cp.position""",
     "quotes": """
-        select q.id, q.text, coalesce(p.name, q.unattributed) as speaker, q.role_as_stated, s.title as source_title,
+        select q.id, q.speech, q.text, coalesce(p.name, q.unattributed) as speaker, q.role_as_stated, s.title as source_title,
                s.url
         from quote_cases qc join quotes q on q.id = qc.quote_id join sources s on s.id = q.source_id
         left join people p on p.id = q.speaker_id
