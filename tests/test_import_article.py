@@ -53,7 +53,7 @@ def resolve(text: str) -> str:
     for key, value in fills.items():
         text = re.sub(rf"(?m)^(\s*(?:- )?{key}):$", rf"\1: {value}", text)
     text = text.replace("fields: []", "fields: [uebergang]")
-    return text.replace("factors: []", "factors:\n  - {factor: empathie, evidence: Testbeleg, source: news}")
+    return text.replace("factors: []", "factors:\n  - {factor: empathie, evidence: Testbeleg, verbatim: false, source: news}")
 
 
 @pytest.mark.parametrize("name", NAMES)

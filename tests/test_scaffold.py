@@ -15,7 +15,7 @@ from kb.validate import validate_dir
 
 FILLED = {  # what a curator enters for the fields a skeleton leaves empty
     "municipality": "kassel", "fields": ["uebergang"], "summary": "Kurz.", "sources": ["news"],
-    "factor": "vertrauen", "evidence": "großes Vertrauen", "source": "news", "role": "Podiumsgast",
+    "factor": "vertrauen", "evidence": "„großes Vertrauen“", "verbatim": True, "source": "news", "role": "Podiumsgast",
     "actor_type": "verein", "speaker": "christine-knueppel", "url": "https://example.org/seite", "kind": "news",
 }
 

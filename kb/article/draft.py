@@ -191,9 +191,15 @@ class _Builder:
             "factors": [{"factor": c.id,
                          REVIEW_KEY: f"ausgelöst durch „{c.term}“: zeigt der Satz den Faktor in diesem Fall am Werk "
                                      "(kein Plan, keine Überschrift)? Beleg auf das Nötige kürzen",
-                         "evidence": c.sentence, "source": self.source_id} for c in codings],
+                         "evidence": verbatim(c.sentence), "verbatim": True, "source": self.source_id}
+                        for c in codings],
             "sources": [self.source_id],
         }
+
+
+def verbatim(sentence: str) -> str:
+    """A sentence quoted as evidence: in „…“, its own quotation marks turned into ‚…‘."""
+    return "„" + sentence.translate(str.maketrans({"„": "‚", "“": "‘", "»": "‚", "«": "‘"})) + "“"
 
 
 def _note(article: Article, places: list[match.Place], terms: list[tuple[int, str]], unclosed: list[int]) -> str:
