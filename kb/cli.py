@@ -231,6 +231,33 @@ def import_article(article: str, data_dir: Path, url: str | None, out_dir: Path 
 
 
 @cli.command()
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True,
+              help="Ordner mit den YAML-Daten.")
+@click.option("--format", "output", type=click.Choice(["terminal", "markdown"]), default="terminal",
+              show_default=True, help="Tabellen im Terminal oder Markdown (z. B. für einen Pull Request).")
+def report(data_dir: Path, output: str) -> None:
+    """Zeigt einen Qualitätsbericht: Abdeckung je Erfolgsfaktor, Handlungsfeld, Bundesland und Jahr,
+    Lücken, Quellen, Widersprüche, schwache Belege und mögliche Dubletten.
+
+    Der Bericht liest die Daten so, wie sie im Ordner liegen, auch Entwürfe mit offenen Prüfhinweisen.
+
+    Example:
+
+        kb report --format markdown > bericht.md
+    """
+    from kb.load import load_data
+    from kb.report import build_report, markdown, terminal
+
+    result = build_report(load_data(_data_dir(data_dir)).records)
+    if output == "markdown":
+        click.echo(markdown(result), nl=False)
+    else:
+        from rich.console import Console
+
+        terminal(result, Console(file=click.get_text_stream("stdout")))
+
+
+@cli.command()
 @click.option("--check", is_flag=True, help="Nur prüfen, ob die Dateien aktuell sind (Exit-Code 1, wenn nicht).")
 def generate(check: bool) -> None:
     """Schreibt metadata.yml, die JSON-Schemas (docs/schemas/) und das Codebuch (docs/codebook.md) neu.
