@@ -33,7 +33,7 @@ from kb import text
 from kb.load import Record
 from kb.model import KINDS, Field, Kind
 from kb.problems import DataError, errors
-from kb.validate import validate_dir
+from kb.validate import iter_refs, validate_dir
 from kb.views import VIEWS
 
 SCHEMA_VERSION = 2
@@ -262,9 +262,25 @@ def _write_search_index(db: sqlite_utils.Database, records: dict[str, list[Recor
 # ---------------------------------------------------------------------------- tables
 
 
-def _published(records: dict[str, list[Record]]) -> dict[str, list[Record]]:
-    """Drop ``visibility: internal`` records: they are validated but never published."""
-    return {name: sorted((r for r in rs if r.data.get("visibility", "public") == "public"), key=lambda r: r.id)
+def published_records(records: dict[str, list[Record]]) -> dict[str, list[Record]]:
+    """The records that go into the published database, sorted by id.
+
+    ``visibility: internal`` records are validated but never published, and neither is a supporting
+    record (person, source, organisation …) that only unpublished records reference.
+    """
+    referrers: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    for name, rs in records.items():
+        for r in rs:
+            for _, field, value in iter_refs(r.kind.fields, r.data):
+                referrers.setdefault((field.ref, value), set()).add((name, r.id))
+    published = {(name, r.id) for name, rs in records.items() for r in rs if r.public}
+    changed = True
+    while changed:  # hiding a record can leave the records it references without a published referrer
+        unused = {key for key in published
+                  if KINDS[key[0]].supporting and key in referrers and not referrers[key] & published}
+        published -= unused
+        changed = bool(unused)
+    return {name: sorted((r for r in rs if (name, r.id) in published), key=lambda r: r.id)
             for name, rs in records.items()}
 
 
@@ -343,9 +359,14 @@ def _write_children(db: sqlite_utils.Database, kind: Kind, field: Field, records
     rows = []
     for r in records:
         for i, item in enumerate(r.data.get(field.name) or []):
-            if any(item.get(m.name) and item[m.name] not in published_ids[m.ref] for m in ref_members):
-                continue
-            rows.append({parent: r.id, "position": i, **_values(members, item, nested=True)})
+            hidden = {m.name for m in ref_members if item.get(m.name) and item[m.name] not in published_ids[m.ref]}
+            if any(m.required for m in ref_members if m.name in hidden):
+                continue  # e.g. a coding whose source is not published
+            kept = {k: v for k, v in item.items() if k not in hidden}
+            for m in members:
+                if m.is_link_list and kept.get(m.name):  # stored as a JSON array (notes[].sources)
+                    kept[m.name] = [v for v in kept[m.name] if v in published_ids[m.item.ref]]
+            rows.append({parent: r.id, "position": i, **_values(members, kept, nested=True)})
     table = db[child_table(kind, field)]
     foreign_keys = [(parent, kind.table, "id"), *_foreign_keys(members)]
     table.create(columns, pk=(parent, "position"), foreign_keys=foreign_keys,
@@ -396,7 +417,7 @@ def build_database(data_dir: Path | str, db_path: Path | str) -> BuildReport:
     result, problems = validate_dir(data_dir)
     if errors(problems):
         raise DataError(errors(problems))
-    records = _published(result.records)
+    records = published_records(result.records)
     labels = _Labels(records)
     published_ids = {name: {r.id for r in rs} for name, rs in records.items()}
 

@@ -32,6 +32,10 @@ class Record:
         value = self.data.get("id")
         return value if isinstance(value, str) else None
 
+    @property
+    def public(self) -> bool:
+        return self.data.get("visibility", "public") == "public"
+
     def where(self, path: PathKey = ()) -> tuple[int, int]:
         """Line and column (1-based) of the value at ``path``, or of its closest parent."""
         while path and path not in self.positions:

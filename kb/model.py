@@ -6,7 +6,7 @@ Titles and descriptions are German because coordinators and curators read them.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass, field as dc_field, replace
 from typing import Literal
 
 FieldType = Literal[
@@ -64,6 +64,8 @@ class Kind:
     one_of: tuple[tuple[str, ...], ...] = ()  # at least one field of each group is required
     id_matches_file: bool = False
     vocabulary: bool = False
+    # Exists to support other records (a person, a source …): not published when only unpublished records use it.
+    supporting: bool = False
 
     def field(self, name: str) -> Field:
         for f in self.fields:
@@ -106,7 +108,9 @@ NOTES = Field(
 
 VISIBILITY_FIELD = Field(
     "visibility", "enum", "Sichtbarkeit",
-    "public: wird veröffentlicht; internal: wird geprüft, aber nie in die veröffentlichte Datenbank geschrieben.",
+    "public: wird veröffentlicht; internal: wird geprüft, aber nie in die veröffentlichte Datenbank geschrieben. "
+    "Personen, Quellen, Kommunen, Organisationen, Reihen und Veranstaltungen, die nur unveröffentlichte Einträge "
+    "nennen, werden ebenfalls nicht veröffentlicht.",
     choices=VISIBILITY, default="public",
 )
 
@@ -127,8 +131,9 @@ KINDS: dict[str, Kind] = {}
 
 
 def _register(*kinds: Kind) -> None:
+    """Every kind can be marked ``visibility: internal``: the field is added to each."""
     for kind in kinds:
-        KINDS[kind.name] = kind
+        KINDS[kind.name] = replace(kind, fields=(*kind.fields, VISIBILITY_FIELD))
 
 
 _register(
@@ -194,7 +199,7 @@ _register(
           Field("language", "str", "Sprache", "Sprache als ISO-639-1-Kürzel.", pattern=LANGUAGE_PATTERN,
                 default="de"),
           Field("note", "text", "Hinweis", "Hinweis der Redaktion zur Quelle.")),
-         label="title"),
+         label="title", supporting=True),
     Kind("municipality", "municipalities", "Kommunen",
          "Kommunen (Städte, Kreise, Gemeinden), in denen Praxisbeispiele und Veranstaltungen verortet sind.",
          "municipalities.yaml", "list",
@@ -208,7 +213,8 @@ _register(
           Field("longitude", "float", "Längengrad", "Geographische Länge (WGS 84).", minimum=5, maximum=16),
           Field("geodata_source", "ref", "Quelle der Geodaten", "Datensatz, aus dem AGS und Koordinaten stammen.",
                 ref="source"),
-          _sources(), NOTES)),
+          _sources(), NOTES),
+         supporting=True),
     Kind("organization", "organizations", "Organisationen",
          "Organisationen: Ämter, Vereine, Stiftungen, Träger und weitere Kooperationspartner.",
          "organizations.yaml", "list",
@@ -217,7 +223,8 @@ _register(
           Field("actor_type", "ref", "Akteurstyp", "Art des Akteurs.", required=True, ref="actor_type"),
           Field("municipality", "ref", "Kommune", "Kommune, zu der die Organisation gehört.", ref="municipality"),
           Field("url", "url", "Webseite", "Öffentliche Webseite der Organisation."),
-          _sources(), NOTES)),
+          _sources(), NOTES),
+         supporting=True),
     Kind("person", "people", "Personen",
          "Personen, die in den Quellen mit Funktion genannt werden.",
          "people.yaml", "list",
@@ -236,7 +243,8 @@ _register(
                     Field("source", "ref", "Quelle", "Quelle, die die Funktion nennt.", required=True, ref="source"),
                     Field("as_of", "partial_date", "Stand", "Zeitpunkt, zu dem die Quelle die Funktion angibt."),
                 ))),
-          NOTES)),
+          NOTES),
+         supporting=True),
     Kind("series", "series", "Veranstaltungsreihen",
          "Reihen von Fachveranstaltungen, zu denen einzelne Veranstaltungen gehören.",
          "series.yaml", "list",
@@ -246,7 +254,7 @@ _register(
                 table="series_organizers", item=Field("organizer", "ref", "Veranstalter", ref="organization")),
           Field("description", "text", "Beschreibung", "Worum es in der Reihe ging, in eigenen Worten."),
           _sources(), NOTES),
-         label="title"),
+         label="title", supporting=True),
     Kind("event", "events", "Veranstaltungen",
          "Fachveranstaltungen, auf denen Praxisbeispiele vorgestellt und Aussagen gemacht wurden.",
          "events.yaml", "list",
@@ -266,7 +274,7 @@ _register(
           Field("participants", "str", "Teilnehmende", "Teilnehmendenzahl, wie die Quelle sie angibt (z. B. „rund 100“)."),
           _people("der Veranstaltung", "event_people"),
           _sources(), NOTES),
-         label="title"),
+         label="title", supporting=True),
     Kind("case", "cases", "Praxisbeispiele",
          "Gute Praxis kommunaler Kooperation: wer was mit wem gemacht hat und was zum Gelingen beitrug.",
          "cases/*.yaml", "one",
@@ -320,7 +328,7 @@ _register(
                 table="case_events", column="event_id", facet_column="event_labels",
                 item=Field("event", "ref", "Veranstaltung", ref="event")),
           _people("dem Praxisbeispiel", "case_people"),
-          _sources(), NOTES, VISIBILITY_FIELD),
+          _sources(), NOTES),
          label="title", id_matches_file=True),
     Kind("quote", "quotes", "Zitate und Aussagen",
          "Wörtliche Zitate aus den Quellen und Aussagen, die ein Bericht in indirekter Rede wiedergibt, mit "
@@ -349,6 +357,6 @@ _register(
           Field("variant_of", "list", "Variante von",
                 "Andere Fassungen derselben Aussage in anderen Quellen.", table="quote_variants",
                 column="variant_id", item=Field("quote", "ref", "Aussage", ref="quote")),
-          NOTES, VISIBILITY_FIELD),
+          NOTES),
          label="text", one_of=(("speaker", "unattributed"),)),
 )

@@ -12,13 +12,14 @@ from __future__ import annotations
 import functools
 import html
 import re
+import threading
 import unicodedata
 
 import snowballstemmer
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _UE = re.compile(r"(?<!q)ue")  # "Quelle" keeps its u
-_stemmer = snowballstemmer.stemmer("german")
+_local = threading.local()  # Snowball stemmers keep state between calls: one per thread (Datasette runs SQL in threads)
 
 
 _COMBINING_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
@@ -39,9 +40,16 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
+def _stemmer() -> snowballstemmer.stemmer:
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = snowballstemmer.stemmer("german")
+    return stemmer
+
+
 @functools.lru_cache(maxsize=200_000)
 def stem(token: str) -> str:
-    return fold(_stemmer.stemWord(token.lower().replace("ß", "ss")))
+    return fold(_stemmer().stemWord(token.lower().replace("ß", "ss")))
 
 
 def stem_text(text: str) -> str:

@@ -153,6 +153,12 @@ def iter_refs(fields: tuple[Field, ...], data: Any, path: PathKey = ()) -> Itera
                     yield from iter_refs(field.item.fields, item, item_path)
 
 
+def _needed(record: Record, field: Field) -> bool:
+    """Whether the record breaks the model without this field: it is required, or the only one of its group."""
+    return field.required or any(field.name in group and not any(n in record.data for n in group if n != field.name)
+                                 for group in record.kind.one_of)
+
+
 def check_ids_and_refs(result: LoadResult) -> Iterator[Problem]:
     ids: dict[str, dict[str, Record]] = {}
     for kind_name, records in result.records.items():
@@ -177,6 +183,13 @@ def check_ids_and_refs(result: LoadResult) -> Iterator[Problem]:
                     yield record.problem(path, f"unbekannte Kennung '{value}'",
                                          f"Kennung aus {target.title} ({target.path})",
                                          closest(value, ids[field.ref]))
+                elif (len(path) == 1 and record.public and not ids[field.ref].get(value, record).public
+                      and _needed(record, field)):
+                    # the build leaves out links to unpublished records; this one the record cannot do without
+                    yield record.problem(path, f"'{value}' ist intern (visibility: internal) und wird nicht "
+                                         "veröffentlicht, dieser Eintrag aber schon; ohne die Angabe wäre er "
+                                         "unvollständig", "einen veröffentlichten Eintrag oder diesen Eintrag "
+                                         "ebenfalls auf visibility: internal setzen")
 
 
 def _codings(case: Record) -> Iterator[tuple[int, dict]]:
