@@ -132,6 +132,104 @@ def serve(data_dir: Path, db_path: Path, metadata: Path, port: int) -> None:
     run_datasette(db_path, metadata, port)
 
 
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(f"Fehler: {message}", err=True)
+    sys.exit(code)
+
+
+def _write_drafts(data_dir: Path, drafts, to_stdout: bool, note: str = "") -> None:
+    """Print drafts, or write them into ``data_dir`` (new files, or appended to list files)."""
+    from kb.drafts import DraftError, as_text, write
+
+    if to_stdout:
+        click.echo(as_text(drafts, data_dir, note), nl=False)
+        return
+    try:
+        written = write(data_dir, drafts)
+    except DraftError as exc:
+        _fail(str(exc))
+    for path, line in written:
+        click.echo(f"geschrieben: {path} ab Zeile {line}")
+    click.echo("Jetzt die leeren Felder und jeden 'review:'-Hinweis bearbeiten, dann 'kb validate' ausführen.")
+
+
+@cli.command()
+@click.argument("kind", metavar="ART")
+@click.argument("title", metavar="TITEL", required=False, default="")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True,
+              help="Ordner mit den YAML-Daten.")
+@click.option("--source", "source_id", metavar="KENNUNG", help="Quelle, die der neue Eintrag nennt (bei Zitaten Pflicht).")
+@click.option("--from-url", "url", metavar="URL", help="Nur für Quellen: Titel, Herausgeber, Datum und Sprache aus der Seite übernehmen.")
+@click.option("--stdout", "to_stdout", is_flag=True, help="Nur anzeigen, nichts schreiben.")
+def new(kind: str, title: str, data_dir: Path, source_id: str | None, url: str | None, to_stdout: bool) -> None:
+    """Legt einen neuen Eintrag als Gerüst an: jedes Feld mit deutschem Kommentar, eine freie Kennung aus dem Titel.
+
+    ART ist case, quote, source, event, person oder organization; TITEL ist Titel, Name oder (bei Zitaten)
+    der Wortlaut. Praxisbeispiele bekommen eine eigene Datei, alle anderen werden an ihre Datei angehängt;
+    eine vorhandene Datei wird nie überschrieben.
+
+    Example:
+
+        kb new case "Sprachcafé im Stadtteil" && kb new source --from-url https://www.example.org/bericht
+    """
+    from kb.drafts import DraftError
+    from kb.load import load_data
+    from kb.scaffold import check_kind, skeleton
+    from kb.webpage import PageError, fetch
+
+    try:
+        check_kind(kind)
+    except DraftError as exc:
+        _fail(str(exc), 2)
+    records = load_data(_data_dir(data_dir)).records
+    page = None
+    if url and kind == "source":
+        try:
+            page = fetch(url)
+        except PageError as exc:
+            click.echo(f"Hinweis: {exc}; die Felder bleiben leer.", err=True)
+    if not (title or page and page.title or url):
+        _fail("TITEL fehlt (erwartet: kb new ART \"Titel\", bei Quellen auch --from-url URL)", 2)
+    try:
+        draft = skeleton(kind, title, records, source_id, url, page)
+    except DraftError as exc:
+        _fail(str(exc), 2)
+    _write_drafts(data_dir, [draft], to_stdout)
+
+
+@cli.command("import-article")
+@click.argument("article", metavar="DATEI|-")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True,
+              help="Ordner mit den YAML-Daten, gegen die Personen, Organisationen und Kommunen abgeglichen werden.")
+@click.option("--url", help="Öffentliche Adresse des Artikels (für die Quelle).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
+              help="Entwurf in diesen Ordner schreiben (z. B. data: neue Dateien anlegen, Listen ergänzen) "
+                   "statt ihn anzuzeigen.")
+def import_article(article: str, data_dir: Path, url: str | None, out_dir: Path | None) -> None:
+    """Macht aus dem Text eines Berichts oder einer Pressemitteilung einen Entwurf zum Prüfen.
+
+    Erkennt Titel, Datum, Orte, Zitate mit Sprecher und Funktion, Personen und Organisationen
+    (abgeglichen mit den vorhandenen, mit Ähnlichkeit) und mögliche Erfolgsfaktoren. Jede Stelle,
+    die geprüft werden muss, ist mit 'review:' markiert; 'kb validate' meldet sie, bis sie
+    abgearbeitet und gelöscht sind. DATEI ist Text in UTF-8; '-' liest von der Standardeingabe.
+
+    Example:
+
+        kb import-article bericht.txt --url https://www.example.org/bericht --out data
+    """
+    from kb.article.draft import import_article as build_draft
+    from kb.article.reading import ArticleError, read
+    from kb.load import load_data
+
+    records = load_data(_data_dir(data_dir)).records
+    try:
+        raw = sys.stdin.buffer.read() if article == "-" else Path(article).read_bytes()
+        result = build_draft(read(raw, Path(article).name), records, url)
+    except ArticleError as exc:
+        _fail(str(exc))
+    _write_drafts(out_dir or data_dir, result.drafts, out_dir is None, result.note)
+
+
 @cli.command()
 @click.option("--check", is_flag=True, help="Nur prüfen, ob die Dateien aktuell sind (Exit-Code 1, wenn nicht).")
 def generate(check: bool) -> None:

@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import urlparse
 
+from kb.ids import slugify
 from kb.load import LoadResult, PathKey, Record, load_data
-from kb.model import KINDS, PARTIAL_DATE_PATTERN, SLUG_PATTERN, Field
+from kb.model import KINDS, PARTIAL_DATE_PATTERN, REVIEW_KEY, SLUG_PATTERN, Field
 from kb.problems import Problem, closest, display_path
 
 _SLUG = re.compile(SLUG_PATTERN)
@@ -66,8 +67,7 @@ def _check_value(record: Record, path: PathKey, field: Field, value: Any) -> Ite
         yield record.problem(path, "leerer Text", f"{expected}; unbekannte Angaben weglassen")
         return
     if field.type in ("slug", "ref") and not _SLUG.match(value):
-        suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower().replace("ä", "ae").replace("ö", "oe")
-                            .replace("ü", "ue").replace("ß", "ss")).strip("-")
+        suggestion = slugify(value, max_words=len(value), max_length=len(value) * 2, drop_stopwords=False)
         yield record.problem(path, f"'{value}' ist keine gültige Kennung", TYPE_HINTS["slug"], suggestion)
     elif field.type == "url":
         parsed = urlparse(value)
@@ -109,12 +109,19 @@ def _check_members(record: Record, path: PathKey, fields: tuple[Field, ...], dat
     by_name = {f.name: f for f in fields}
     for key, value in data.items():
         field = by_name.get(key)
+        if key == REVIEW_KEY:
+            yield record.problem((*path, key), f"offener Prüfhinweis: {value}",
+                                 "den Hinweis abarbeiten, dann die Zeile 'review:' löschen")
+            continue
         if field is None:
             yield record.problem((*path, key), "unbekanntes Feld", "eines von: " + ", ".join(by_name),
                                  closest(str(key), by_name))
             continue
-        if value is None and not field.required:
-            yield record.problem((*path, key), "leerer Wert", "Feld weglassen, wenn die Angabe unbekannt ist")
+        if value is None:
+            if field.required or (not path and any(key in group for group in record.kind.one_of)):
+                yield record.problem((*path, key), "Pflichtfeld ist noch leer", TYPE_HINTS[field.type])
+            else:
+                yield record.problem((*path, key), "leerer Wert", "Feld weglassen, wenn die Angabe unbekannt ist")
             continue
         yield from _check_value(record, (*path, key), field, value)
     for field in fields:
