@@ -112,24 +112,47 @@ def build(data_dir: Path, db_path: Path) -> None:
 @click.option("--metadata", type=click.Path(path_type=Path, exists=True), default=Path("metadata.yml"),
               show_default=True, help="Datasette-Metadaten.")
 @click.option("-p", "--port", type=int, default=8001, show_default=True, help="Port auf 127.0.0.1.")
-def serve(data_dir: Path, db_path: Path, metadata: Path, port: int) -> None:
+@click.option("--reload", "live", is_flag=True,
+              help="Vorschau beim Bearbeiten: baut bei jeder Änderung in DATA_DIR neu; Fehler werden gemeldet, "
+                   "die Website zeigt dann weiter den letzten gültigen Stand.")
+def serve(data_dir: Path, db_path: Path, metadata: Path, port: int, live: bool) -> None:
     """Baut neu, wenn sich die Daten geändert haben, und startet Datasette auf 127.0.0.1.
+
+    Mit --reload bleibt kb wach: jede gespeicherte Änderung an einer YAML-Datei baut die Datenbank
+    neu, und die nächste Seite zeigt den neuen Stand.
 
     Example:
 
-        kb serve --port 8001
+        kb serve --port 8001 --reload
     """
-    from kb.serve import ensure_built, run_datasette
+    from kb.serve import datasette_command, ensure_built, run_datasette
 
-    try:
-        report = ensure_built(_data_dir(data_dir), db_path)
-    except DataError as exc:
-        _report_problems(exc.problems)
-        sys.exit(1)
+    if live:
+        from kb.reload import rebuild, serve_with_reload
+
+        try:
+            report = rebuild(_data_dir(data_dir), db_path)
+        except DataError as exc:
+            _report_problems(exc.problems)
+            if not db_path.exists():
+                sys.exit(1)
+            click.echo("Die Website zeigt den letzten gültigen Stand, bis die Fehler behoben sind.", err=True)
+            report = None
+    else:
+        try:
+            report = ensure_built(_data_dir(data_dir), db_path)
+        except DataError as exc:
+            _report_problems(exc.problems)
+            sys.exit(1)
     if report:
         click.echo(f"{db_path} neu gebaut in {report.seconds:.2f} s.")
     click.echo(f"Kooperationswissen läuft auf http://127.0.0.1:{port}/  (Beenden mit Strg+C)")
-    run_datasette(db_path, metadata, port)
+    if live:
+        click.echo(f"Beobachte {data_dir}: Änderungen erscheinen beim nächsten Seitenaufruf.")
+        serve_with_reload(datasette_command(db_path, metadata, port), data_dir, db_path,
+                          lambda message: click.echo(message, err=True))
+    else:
+        run_datasette(db_path, metadata, port)
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -228,6 +251,33 @@ def import_article(article: str, data_dir: Path, url: str | None, out_dir: Path 
     except ArticleError as exc:
         _fail(str(exc))
     _write_drafts(out_dir or data_dir, result.drafts, out_dir is None, result.note)
+
+
+@cli.command()
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True,
+              help="Ordner mit den YAML-Daten.")
+@click.option("--format", "output", type=click.Choice(["terminal", "markdown"]), default="terminal",
+              show_default=True, help="Tabellen im Terminal oder Markdown (z. B. für einen Pull Request).")
+def report(data_dir: Path, output: str) -> None:
+    """Zeigt einen Qualitätsbericht: Abdeckung je Erfolgsfaktor, Handlungsfeld, Bundesland und Jahr,
+    Lücken, Quellen, Widersprüche, schwache Belege und mögliche Dubletten.
+
+    Der Bericht liest die Daten so, wie sie im Ordner liegen, auch Entwürfe mit offenen Prüfhinweisen.
+
+    Example:
+
+        kb report --format markdown > bericht.md
+    """
+    from kb.load import load_data
+    from kb.report import build_report, markdown, terminal
+
+    result = build_report(load_data(_data_dir(data_dir)).records)
+    if output == "markdown":
+        click.echo(markdown(result), nl=False)
+    else:
+        from rich.console import Console
+
+        terminal(result, Console(file=click.get_text_stream("stdout")))
 
 
 @cli.command()

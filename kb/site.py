@@ -265,14 +265,19 @@ Diese Regeln gelten für jede Codierung eines Erfolgsfaktors in einem Praxisbeis
    beziehen (etwa vom Podium einer Tagung). Solche Aussagen gehören als Zitat oder Aussage laut Bericht in
    `data/quotes/`, nicht in eine Codierung.
 3. **Wörtlich oder umschrieben.** `verbatim: true`, wenn der Beleg ein wörtliches Zitat aus der Quelle ist; es steht
-   dann in „…“, Auslassungen als […]. `verbatim: false`, wenn der Beleg die Quelle in eigenen Worten wiedergibt;
-   er behält die Zeitform der Quelle (ein Plan bleibt ein Plan).
-4. **Eine Codierung je Praxisbeispiel und Faktor.** Belegen mehrere Stellen denselben Faktor, stehen sie zusammen
-   in einer Codierung; `kb validate` meldet eine zweite Codierung desselben Faktors.
+   dann in „…“, Auslassungen als […], und höchstens eine kurze Angabe in eigenen Worten nennt, wer spricht.
+   `verbatim: false`, wenn der Beleg die Quelle in eigenen Worten wiedergibt (einzelne zitierte Begriffe in „…“ sind
+   dabei erlaubt); er behält die Zeitform der Quelle (ein Plan bleibt ein Plan).
+4. **Eine Codierung je Praxisbeispiel und Faktor.** Belegen mehrere Stellen derselben Quelle denselben Faktor, stehen
+   sie zusammen in einer Codierung; stammen sie aus verschiedenen Quellen, bleibt der stärkere Beleg (eine Codierung
+   hat genau eine Quelle). `kb validate` meldet eine zweite Codierung desselben Faktors.
 5. **1 heißt belegt, 0 heißt nicht berichtet.** Eine Codierung (1) bedeutet: der Faktor ist mit Beleg als
    vorhanden codiert. Keine Codierung (0) bedeutet nur, dass die gelesenen Quellen nichts dazu berichten, nie,
    dass der Faktor fehlt.
 6. **Jede Codierung nennt ihre Quelle** (`source`), und diese Quelle steht auch in den Quellen des Beispiels.
+7. **Ankerbeispiel und Abdeckung.** Jeder Faktor mit Codierungen nennt ein Ankerbeispiel (`anchor_case`), dessen
+   Beleg zeigt, was als Beleg zählt. Ein Faktor ohne Codierung erklärt in `coverage_note`, warum die Quellen keinen
+   Beleg hergeben; sobald ein Praxisbeispiel ihn codiert, verlangt `kb validate`, die Anmerkung zu löschen.
 """
 
 
