@@ -3,7 +3,7 @@
 Both sides must fold text identically, so everything lives here:
 - ``fold``: lowercase, ß→ss, ae/oe/ue→a/o/u and ä/ö/ü→a/o/u, other diacritics removed.
   "Gefluechtete", "Geflüchtete" and "gefluchtete" all become "gefluchtete".
-- ``stem_text``: one German Snowball stem per token, then folded ("Förderung" and "Forderung" → "forder").
+- ``stem_text``: one German Snowball stem per token (PyStemmer), then folded ("Förderung" and "Forderung" → "forder").
 - ``match_query``/``trigram_query``: FTS5 queries for the stemmed index (prefix per stem, so
   "Kooperation" finds "Kooperationsarbeit") and the trigram index (so "kurs" finds "Sprachkurs").
 """
@@ -15,11 +15,11 @@ import re
 import threading
 import unicodedata
 
-import snowballstemmer
+import Stemmer  # PyStemmer: the Snowball algorithms in C, ~100× faster than pure Python
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _UE = re.compile(r"(?<!q)ue")  # "Quelle" keeps its u
-_local = threading.local()  # Snowball stemmers keep state between calls: one per thread (Datasette runs SQL in threads)
+_local = threading.local()  # stemmers keep state between calls: one per thread (Datasette runs SQL in threads)
 
 
 _COMBINING_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
@@ -40,10 +40,10 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
-def _stemmer() -> snowballstemmer.stemmer:
+def _stemmer() -> Stemmer.Stemmer:
     stemmer = getattr(_local, "stemmer", None)
     if stemmer is None:
-        stemmer = _local.stemmer = snowballstemmer.stemmer("german")
+        stemmer = _local.stemmer = Stemmer.Stemmer("german", 0)  # no internal cache: ``stem`` caches
     return stemmer
 
 
