@@ -29,6 +29,7 @@ from typing import Any, Iterable
 import sqlite_utils
 
 import kb
+from kb.gitdates import DATED_KINDS, Dates, record_dates
 from kb.load import Record
 from kb.model import KINDS, Field, Kind
 from kb.problems import DataError, errors
@@ -100,12 +101,13 @@ def _values(fields: Iterable[Field], data: dict[str, Any], nested: bool = False)
 
 
 class _Labels:
-    """id → label of every record, for label columns and the search index."""
+    """id → label of every record, for label columns and the search index; and the records' git dates."""
 
-    def __init__(self, records: dict[str, list[Record]]):
+    def __init__(self, records: dict[str, list[Record]], dates: dict[tuple[str, str], Dates] | None = None):
         self._labels = {name: {r.id: r.data.get(KINDS[name].label, r.id) for r in rs}
                         for name, rs in records.items()}
         self.data = {name: {r.id: r.data for r in rs} for name, rs in records.items()}
+        self.dates = dates or {}
 
     def __call__(self, kind: str, id_: str | None) -> str | None:
         return self._labels[kind].get(id_) if id_ else None
@@ -146,8 +148,9 @@ CASE_DERIVED_COLUMNS = (
 )
 
 
-def _case_derived(data: dict[str, Any], labels: _Labels) -> dict[str, Any]:
+def _case_derived(record: Record, labels: _Labels) -> dict[str, Any]:
     """Values of ``CASE_DERIVED_COLUMNS`` for one case."""
+    data = record.data
     municipality = labels.data["municipality"].get(data.get("municipality"), {})
     event_dates = sorted(str(labels.data["event"][e]["date"]) for e in data.get("presented_at") or []
                          if labels.data["event"].get(e, {}).get("date"))
@@ -160,8 +163,25 @@ def _case_derived(data: dict[str, Any], labels: _Labels) -> dict[str, Any]:
     }
 
 
-DERIVED_COLUMNS = {"case": CASE_DERIVED_COLUMNS}
-DERIVED_VALUES = {"case": _case_derived}  # kind → function computing its DERIVED_COLUMNS
+DATE_COLUMNS = (
+    DerivedColumn("created", str, None, "Angelegt",
+                  "Datum (JJJJ-MM-TT) des ersten Commits mit diesem Eintrag, aus der Git-Geschichte; leer ohne Git."),
+    DerivedColumn("updated", str, None, "Zuletzt geändert",
+                  "Datum (JJJJ-MM-TT) des letzten Commits, der Zeilen dieses Eintrags geändert hat, aus der "
+                  "Git-Geschichte; leer ohne Git."),
+)
+
+
+def _dates(record: Record, labels: _Labels) -> dict[str, Any]:
+    """Values of ``DATE_COLUMNS``: when the record was first committed and last changed (``kb.gitdates``)."""
+    dates = labels.dates.get((record.kind.name, record.id), Dates())
+    return {"created": dates.created, "updated": dates.updated}
+
+
+DERIVED_COLUMNS = {"case": CASE_DERIVED_COLUMNS + DATE_COLUMNS, "quote": DATE_COLUMNS, "event": DATE_COLUMNS}
+# kind → function computing its DERIVED_COLUMNS for one record
+DERIVED_VALUES = {"case": lambda r, labels: {**_case_derived(r, labels), **_dates(r, labels)},
+                  "quote": _dates, "event": _dates}
 
 
 # ---------------------------------------------------------------------------- tables
@@ -223,7 +243,7 @@ def _write_table(db: sqlite_utils.Database, kind: Kind, records: list[Record], l
         for f in facet_fields:
             row[f.facet_column] = json.dumps(_facet_labels(f, r.data, labels), ensure_ascii=False)
         if derived:
-            row.update(DERIVED_VALUES[kind.name](r.data, labels))
+            row.update(DERIVED_VALUES[kind.name](r, labels))
         rows.append(row)
     table.insert_all(rows, batch_size=max(1, 999 // len(columns)))
     for fk_column, _, _ in foreign_keys:
@@ -321,7 +341,7 @@ def build_database(data_dir: Path | str, db_path: Path | str) -> BuildReport:
     if errors(problems):
         raise DataError(errors(problems))
     records = published_records(result.records)
-    labels = _Labels(records)
+    labels = _Labels(records, record_dates(data_dir, records, DATED_KINDS))
     published_ids = {name: {r.id for r in rs} for name, rs in records.items()}
 
     db_path.parent.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,7 @@ the old object; it is closed one rebuild later.
 Watching: watchfiles (Rust ``notify``: inotify on Linux, FSEvents on macOS, polling as a fallback).
 It waits for a burst of events (an editor's save is several) to settle before yielding, so one save
 is one rebuild; only ``*.yaml`` files count, and a rebuild happens only when the data's fingerprint
-changed.
+(or commit) changed.
 """
 from __future__ import annotations
 
@@ -21,9 +21,9 @@ from typing import Callable
 
 import watchfiles
 
-from kb.build import BuildReport, build_database, data_fingerprint
+from kb.build import BuildReport, build_database
 from kb.problems import DataError
-from kb.serve import built_fingerprint
+from kb.serve import is_current
 
 Echo = Callable[[str], None]
 
@@ -33,8 +33,8 @@ def yaml_files(change: watchfiles.Change, path: str) -> bool:
 
 
 def rebuild(data_dir: Path, db_path: Path) -> BuildReport | None:
-    """Build when the data differs from the database's; raises ``DataError`` (old file untouched)."""
-    if built_fingerprint(db_path) == data_fingerprint(data_dir):
+    """Build when the data (or its commit) differs from the database's; raises ``DataError`` (old file untouched)."""
+    if is_current(data_dir, db_path):
         return None
     return build_database(data_dir, db_path)
 

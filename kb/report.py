@@ -61,7 +61,7 @@ def _case_years(records: dict[str, list[Record]]) -> dict[str, int | None]:
     years = {}
     for case in records["case"]:
         try:
-            derived = DERIVED_VALUES["case"](case.data, labels)
+            derived = DERIVED_VALUES["case"](case, labels)
         except (TypeError, ValueError, KeyError, AttributeError):  # a draft or broken record
             derived = {}
         years[case.id] = derived.get("presented_year") or derived.get("start_year")

@@ -18,7 +18,8 @@ def rows(db_path, sql):
 
 
 def test_case_row_with_denormalised_facet_columns(fixture_db):
-    assert rows(fixture_db, "select * from cases") == [(
+    # the last two columns, created and updated, come from this repository's git history (test_gitdates.py)
+    assert [row[:-2] for row in rows(fixture_db, "select * from cases")] == [(
         "kassel-beispiel", "Kooperationsarbeit für Geflüchtete in Kassel", "kassel",
         "Ein Beispiel für Kooperationsarbeit, die auf Vertrauen und Förderung baut.",
         "Jugendliche in Ausbildung bringen.", None, None, None, "2017", None, None, None,
