@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import graphlib
-import hashlib
 import json
 import os
 import sqlite3
@@ -29,6 +28,7 @@ from typing import Any, Iterable
 import sqlite_utils
 
 import kb
+from kb.fingerprint import write_manifest
 from kb.gitdates import DATED_KINDS, Dates, record_dates
 from kb.load import Record
 from kb.model import KINDS, Field, Kind
@@ -220,6 +220,13 @@ def table_order() -> list[Kind]:
     return [KINDS[name] for name in graphlib.TopologicalSorter(graph).static_order()]
 
 
+def _insert(db: sqlite_utils.Database, table: str, columns: list[str], rows: list[dict[str, Any]]) -> None:
+    """Plain ``executemany`` into a table sqlite-utils created: its per-row work dominated the build."""
+    names = ", ".join(f"[{c}]" for c in columns)
+    db.conn.executemany(f"INSERT INTO [{table}] ({names}) VALUES ({', '.join('?' * len(columns))})",
+                        [tuple(row.get(c) for c in columns) for row in rows])
+
+
 def _write_table(db: sqlite_utils.Database, kind: Kind, records: list[Record], labels: _Labels,
                  published_ids: dict[str, set[str]]) -> None:
     """The main table of a kind, with facet and derived columns and full-text index."""
@@ -245,7 +252,7 @@ def _write_table(db: sqlite_utils.Database, kind: Kind, records: list[Record], l
         if derived:
             row.update(DERIVED_VALUES[kind.name](r, labels))
         rows.append(row)
-    table.insert_all(rows, batch_size=max(1, 999 // len(columns)))
+    _insert(db, kind.table, list(columns), rows)
     for fk_column, _, _ in foreign_keys:
         table.create_index([fk_column])
 
@@ -269,7 +276,7 @@ def _write_links(db: sqlite_utils.Database, kind: Kind, field: Field, records: l
     table = db[child_table(kind, field)]
     table.create({parent: str, target: str, "position": int}, pk=(parent, target),
                  foreign_keys=[(parent, kind.table, "id"), (target, KINDS[field.item.ref].table, "id")])
-    table.insert_all(rows)
+    _insert(db, table.name, [parent, target, "position"], rows)
     table.create_index([target])
 
 
@@ -294,21 +301,12 @@ def _write_children(db: sqlite_utils.Database, kind: Kind, field: Field, records
     foreign_keys = [(parent, kind.table, "id"), *_foreign_keys(members)]
     table.create(columns, pk=(parent, "position"), foreign_keys=foreign_keys,
                  not_null={ref_column(m) if m.type == "ref" else m.name for m in members if m.required})
-    table.insert_all(rows, batch_size=max(1, 999 // len(columns)))
+    _insert(db, table.name, list(columns), rows)
     for fk_column, _, _ in foreign_keys[1:]:
         table.create_index([fk_column])
 
 
 # ---------------------------------------------------------------------------- provenance
-
-
-def data_fingerprint(data_dir: Path) -> str:
-    """SHA-256 over the relative paths and contents of every data file."""
-    digest = hashlib.sha256()
-    for file in sorted(data_dir.rglob("*.yaml")):
-        digest.update(str(file.relative_to(data_dir)).encode() + b"\0")
-        digest.update(file.read_bytes() + b"\0")
-    return digest.hexdigest()
 
 
 def data_commit(data_dir: Path) -> str | None:
@@ -365,7 +363,7 @@ def build_database(data_dir: Path | str, db_path: Path | str) -> BuildReport:
             db["build_info"].insert({
                 "id": 1,
                 "data_commit": data_commit(data_dir),
-                "data_fingerprint": data_fingerprint(data_dir),
+                "data_fingerprint": result.fingerprint,
                 "built_at": _build_time(),
                 "schema_version": SCHEMA_VERSION,
                 "kb_version": kb.__version__,
@@ -381,6 +379,7 @@ def build_database(data_dir: Path | str, db_path: Path | str) -> BuildReport:
         with open(tmp_path, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp_path, db_path)
+        write_manifest(db_path, data_dir, result.files)
     finally:
         tmp_path.unlink(missing_ok=True)
     return BuildReport(db_path, counts, time.perf_counter() - started)

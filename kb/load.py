@@ -6,12 +6,16 @@ stay strings that validation checks (PyYAML raises a bare ValueError on 2018-02-
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
+from kb import fingerprint
 from kb.model import KINDS, Kind
 from kb.problems import ERROR, Problem, closest, display_path
 
@@ -36,6 +40,10 @@ class Record:
     def public(self) -> bool:
         return self.data.get("visibility", "public") == "public"
 
+    def __reduce__(self):
+        """Pickled with the kind's name only (records cross process boundaries when loading in parallel)."""
+        return _record, (self.kind.name, self.data, self.file, self.positions)
+
     def where(self, path: PathKey = ()) -> tuple[int, int]:
         """Line and column (1-based) of the value at ``path``, or of its closest parent."""
         while path and path not in self.positions:
@@ -49,11 +57,21 @@ class Record:
                        severity)
 
 
+def _record(kind: str, data: dict[str, Any], file: Path, positions: dict[PathKey, tuple[int, int]]) -> Record:
+    return Record(KINDS[kind], data, file, positions)
+
+
 @dataclass
 class LoadResult:
     records: dict[str, list[Record]]
     problems: list[Problem]
     unreadable_kinds: set[str] = field(default_factory=set)  # a file of theirs could not be parsed
+    files: fingerprint.Manifest = field(default_factory=dict)  # every file read, with its digest
+    checked: bool = False  # the per-record checks ran while loading (their problems are in ``problems``)
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint.combine(self.files)
 
 
 def format_path(path: PathKey) -> str:
@@ -113,10 +131,10 @@ class _Converter:
             return node.value
 
 
-def compose_file(file: Path) -> tuple[yaml.Node | None, list[Problem]]:
-    """Parse one file into a node tree; a syntax or encoding error becomes a problem."""
+def compose_file(file: Path, data: bytes | None = None) -> tuple[yaml.Node | None, list[Problem]]:
+    """Parse one file (or its bytes, already read) into a node tree; a syntax or encoding error becomes a problem."""
     try:
-        text = file.read_text(encoding="utf-8")
+        text = (file.read_bytes() if data is None else data).decode("utf-8")
     except UnicodeDecodeError as exc:
         return None, [Problem(display_path(file), 1, 1, "", f"Datei ist kein UTF-8 ({exc.reason})",
                               "in UTF-8 speichern")]
@@ -136,8 +154,8 @@ def kind_files(data_dir: Path, kind: Kind) -> list[Path]:
     return sorted(data_dir.glob(kind.path))
 
 
-def load_file(file: Path, kind: Kind) -> tuple[list[Record], list[Problem]]:
-    node, problems = compose_file(file)
+def load_file(file: Path, kind: Kind, data: bytes | None = None) -> tuple[list[Record], list[Problem]]:
+    node, problems = compose_file(file, data)
     if node is None:
         if not problems and kind.layout == "one":
             problems = [Problem(display_path(file), 1, 1, "", "Datei ist leer", "id: …, title: … auf oberster Ebene")]
@@ -165,19 +183,50 @@ def load_file(file: Path, kind: Kind) -> tuple[list[Record], list[Problem]]:
     return records, converter.problems
 
 
-def load_data(data_dir: Path) -> LoadResult:
-    """Load every kind's files under ``data_dir``; problems are collected, never raised."""
-    result = LoadResult({name: [] for name in KINDS}, [])
-    known: set[Path] = set()
-    for kind in KINDS.values():
-        for file in kind_files(data_dir, kind):
-            known.add(file)
-            found, file_problems = load_file(file, kind)
-            result.records[kind.name].extend(found)
-            result.problems.extend(file_problems)
-            if not found and file_problems:
-                result.unreadable_kinds.add(kind.name)
-    result.problems.extend(_stray_files(data_dir, known))
+Check = Callable[[list[Record]], list[Problem]]
+PARALLEL_FROM = 2000  # files; below this, starting worker processes costs more than it saves
+_CHUNK = 500
+
+
+def _load_chunk(jobs: list[tuple[Path, str]], check: Check | None) -> list[tuple]:
+    out = []
+    for file, kind_name in jobs:
+        data, entry = fingerprint.read(file)
+        records, problems = load_file(file, KINDS[kind_name], data)
+        if check is not None:
+            problems = problems + check(records)
+        out.append((records, problems, entry))
+    return out
+
+
+def _workers(files: int) -> int:
+    if files < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
+
+
+def load_data(data_dir: Path, check: Check | None = None) -> LoadResult:
+    """Load every kind's files under ``data_dir``; problems are collected, never raised.
+
+    Each file is read once (its digest goes into ``files``). ``check`` runs on each file's records
+    right after parsing; large data sets are parsed (and checked) in parallel worker processes.
+    """
+    result = LoadResult({name: [] for name in KINDS}, [], checked=check is not None)
+    jobs = [(file, kind.name) for kind in KINDS.values() for file in kind_files(data_dir, kind)]
+    chunks = [jobs[i:i + _CHUNK] for i in range(0, len(jobs), _CHUNK)]
+    workers = _workers(len(jobs))
+    if workers > 1:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            loaded = [item for chunk in pool.map(_load_chunk, chunks, [check] * len(chunks)) for item in chunk]
+    else:
+        loaded = [item for chunk in chunks for item in _load_chunk(chunk, check)]
+    for (file, kind_name), (found, file_problems, entry) in zip(jobs, loaded):
+        result.files[file.relative_to(data_dir).as_posix()] = entry
+        result.records[kind_name].extend(found)
+        result.problems.extend(file_problems)
+        if not found and file_problems:
+            result.unreadable_kinds.add(kind_name)
+    result.problems.extend(_stray_files(data_dir, {file for file, _ in jobs}))
     return result
 
 

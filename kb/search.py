@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kb import text
-from kb.search_index import SEARCH_KINDS
+from kb.search_index import BODY_SQL, SEARCH_KINDS
 
 
 def register_functions(conn: sqlite3.Connection) -> None:
@@ -43,13 +43,15 @@ best as (select rowid, min(score) as score from hits group by rowid)"""
 
 _RANKED_SQL = f"""with {hits_sql(":match", ":trigram")},
 ranked as (
-  select d.kind, d.record_id, d.title, d.body, best.score,
+  select d.id, best.score,
     row_number() over (partition by d.kind order by best.score, d.id) as rank,
     count(*) over (partition by d.kind) as total
   from best join search_documents d on d.id = best.rowid
   where :kind is null or d.kind = :kind
 )
-select kind, record_id, title, body, score, rank, total from ranked where rank <= :limit order by kind, rank"""
+select d.kind, d.record_id, d.title, {BODY_SQL}, r.score, r.rank, r.total
+from ranked r join search_documents d on d.id = r.id
+where r.rank <= :limit order by d.kind, r.rank"""
 
 
 @dataclass

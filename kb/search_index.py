@@ -1,8 +1,8 @@
 """The build side of the German search: one index over every kind of record a coordinator looks for.
 
-``search_documents`` holds one row per record (kind, id, title, body); two FTS5 tables index it:
-``search_stems`` (Snowball stems, folded, plus synonyms and a factor's source terms) and
-``search_trigrams`` (folded text, for compound tails such as "kurs" in "Sprachkurs").
+``search_documents`` holds one row per record (kind, id, title, body); two contentless FTS5 tables
+index it: ``search_stems`` (Snowball stems, folded, plus synonyms and a factor's source terms) and
+``search_trigrams`` (folded titles and short texts, for compound tails such as "kurs" in "Sprachkurs").
 ``search_words`` maps every indexed stem to its most frequent spelling, so that a query that finds
 nothing can be corrected to the nearest indexed word ("Elternarbiet" → "Elternarbeit").
 The query side lives in ``kb.search``.
@@ -37,6 +37,15 @@ INDIRECT_SPEECH_LABEL = "Aussage laut Bericht"  # reported speech is never calle
 _DOCUMENT_COLUMNS = ("kind", "kind_label", "table_name", "record_id", "title", "body")
 
 Labels = Callable[[str, Any], "str | None"]
+# The trigram index (compound tails: "kurs" finds "Sprachkurs") is ~10× the size of the stem index per
+# character. For cases it holds the title and the labels only: their long texts made it half the database.
+TRIGRAM_BODY: dict[str, Callable[[dict], str]] = {"case": lambda d: ""}
+_CASE_TEXTS = ("summary", "goals", "approach", "results", "lessons")
+# A case's text is stored once, in ``cases``: ``search_documents.body`` is empty for cases, and this
+# expression (``d`` = search_documents) gives every document's text, e.g. for snippets of the shown hits.
+BODY_SQL = ("coalesce(d.body, (select " + " || ".join(
+    ["c.summary"] + [f"coalesce(char(10, 10) || c.{f}, '')" for f in _CASE_TEXTS[1:]]) +
+    " from cases c where d.kind = 'case' and c.id = d.record_id))")
 
 
 def _join(*parts: Any) -> str:
@@ -98,9 +107,11 @@ def search_documents(records: dict[str, list[Record]], labels: Labels) -> Iterat
     for kind in SEARCH_KINDS:
         for r in records[kind]:
             title, body, extra = DOCUMENTS[kind](r.data, labels)
+            stored = None if kind == "case" else body  # see BODY_SQL
             label = INDIRECT_SPEECH_LABEL if r.data.get("speech") == "indirect" else SEARCH_KINDS[kind][0]
-            yield {"kind": kind, "kind_label": label, "table_name": KINDS[kind].table,
-                   "record_id": r.id, "title": title, "body": body, "extra": extra}
+            yield {"kind": kind, "kind_label": label, "table_name": KINDS[kind].table, "record_id": r.id,
+                   "title": title, "body": body, "stored_body": stored, "extra": extra,
+                   "trigram_body": TRIGRAM_BODY[kind](r.data) if kind in TRIGRAM_BODY else body}
 
 
 def synonym_groups(records: dict[str, list[Record]]) -> list[tuple[list[str], str]]:
@@ -119,10 +130,27 @@ def synonym_groups(records: dict[str, list[Record]]) -> list[tuple[list[str], st
     return groups
 
 
-def _expand(stems: str, groups: list[tuple[list[str], str]]) -> str:
-    padded = f" {stems} "
-    return " ".join(expansion for members, expansion in groups
-                    if any(m and f" {m} " in padded for m in members))
+class _Synonyms:
+    """The expansions of every synonym group a document mentions, looked up by each member's first stem."""
+
+    def __init__(self, groups: list[tuple[list[str], str]]):
+        self.by_first: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        self.expansions = [expansion for _, expansion in groups]
+        for index, (members, _) in enumerate(groups):
+            for member in members:
+                if member:
+                    self.by_first[member.split(" ", 1)[0]].append((f" {member} ", index))
+
+    def expand(self, stems: list[str]) -> str:
+        padded = None
+        found: set[int] = set()
+        for stem in set(stems) & self.by_first.keys():
+            for member, index in self.by_first[stem]:
+                if index not in found:
+                    padded = padded or f" {' '.join(stems)} "
+                    if member in padded:
+                        found.add(index)
+        return " ".join(self.expansions[i] for i in sorted(found))
 
 
 class _Words:
@@ -132,12 +160,11 @@ class _Words:
         self.spellings: dict[str, Counter[str]] = defaultdict(Counter)
         self.documents: Counter[str] = Counter()
 
-    def add(self, *texts: str) -> None:
+    def add(self, words: list[str], stems: list[str]) -> None:
         seen = set()
-        for token in text.tokens(" ".join(texts)):
+        for token, stem in zip(words, stems):
             if len(token) < 3 or token.isdigit():
                 continue
-            stem = text.stem(token)
             self.spellings[stem][token] += 1
             seen.add(stem)
         self.documents.update(seen)
@@ -149,25 +176,34 @@ class _Words:
             yield stem, word, self.documents[stem]
 
 
+def _stems(value: str) -> tuple[list[str], list[str]]:
+    words = text.tokens(value)
+    return words, [text.stem(w) for w in words]
+
+
 def write_search_index(db: sqlite_utils.Database, records: dict[str, list[Record]], labels: Labels) -> None:
-    groups = synonym_groups(records)
+    """Both FTS5 tables are contentless: the text lives once, in ``search_documents`` (for snippets)."""
+    synonyms = _Synonyms(synonym_groups(records))
     db["search_documents"].create({"id": int, **{c: str for c in _DOCUMENT_COLUMNS}},
-                                  pk="id", not_null=set(_DOCUMENT_COLUMNS))
-    db.execute(f"CREATE VIRTUAL TABLE search_stems USING fts5(title, body, terms, tokenize='{FTS_TOKENIZE}')")
-    db.execute("CREATE VIRTUAL TABLE search_trigrams USING fts5(title, body, tokenize='trigram')")
+                                  pk="id", not_null=set(_DOCUMENT_COLUMNS) - {"body"})
+    db.execute("CREATE VIRTUAL TABLE search_stems USING fts5(title, body, terms, content='', "
+               f"tokenize='{FTS_TOKENIZE}')")
+    db.execute("CREATE VIRTUAL TABLE search_trigrams USING fts5(title, body, content='', tokenize='trigram')")
     words = _Words()
     doc_rows, stem_rows, trigram_rows = [], [], []
     for rowid, d in enumerate(search_documents(records, labels), start=1):
-        doc_rows.append({"id": rowid, **{k: d[k] for k in _DOCUMENT_COLUMNS}})
-        title_stems, body_stems = text.stem_text(d["title"]), text.stem_text(d["body"])
-        extra_stems = text.stem_text(d["extra"])
-        synonyms = _expand(f"{title_stems} {body_stems} {extra_stems}", groups)
-        stem_rows.append((rowid, title_stems, body_stems, f"{extra_stems} {text.stem_text(synonyms)}".strip()))
-        trigram_rows.append((rowid, text.fold(d["title"]), text.fold(f"{d['body']} {d['extra']}")))
-        words.add(d["title"], d["body"], d["extra"])
-    db["search_documents"].insert_all(doc_rows)
+        doc_rows.append((rowid, *(d["stored_body" if k == "body" else k] for k in _DOCUMENT_COLUMNS)))
+        parts = [_stems(d[k]) for k in ("title", "body", "extra")]
+        all_stems = [s for _, stems in parts for s in stems]
+        synonyms_text = synonyms.expand(all_stems)
+        title, body, extra = (" ".join(stems) for _, stems in parts)
+        stem_rows.append((rowid, title, body, f"{extra} {text.stem_text(synonyms_text)}".strip()))
+        trigram_rows.append((rowid, text.fold(d["title"]), text.fold(f"{d['trigram_body']} {d['extra']}")))
+        words.add([w for ws, _ in parts for w in ws], all_stems)
+    db.conn.executemany(f"INSERT INTO search_documents VALUES ({', '.join('?' * (len(_DOCUMENT_COLUMNS) + 1))})",
+                        doc_rows)
     db.conn.executemany("INSERT INTO search_stems(rowid, title, body, terms) VALUES (?, ?, ?, ?)", stem_rows)
     db.conn.executemany("INSERT INTO search_trigrams(rowid, title, body) VALUES (?, ?, ?)", trigram_rows)
     db["search_documents"].create_index(["kind", "record_id"], unique=True)
     db["search_words"].create({"stem": str, "word": str, "documents": int}, pk="stem")
-    db["search_words"].insert_all({"stem": s, "word": w, "documents": n} for s, w, n in words.rows())
+    db.conn.executemany("INSERT INTO search_words VALUES (?, ?, ?)", words.rows())

@@ -7,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kb.build import BuildReport, build_database, data_commit, data_fingerprint
+from kb.build import BuildReport, build_database, data_commit
+from kb.fingerprint import data_fingerprint
 
 SETTINGS: dict[str, bool | int] = {
     "suggest_facets": False,          # ~0.9 s per request at 100k rows (stack-notes.md)
@@ -36,7 +37,7 @@ def built_state(db_path: Path) -> tuple[str, str | None] | None:
 
 def is_current(data_dir: Path, db_path: Path) -> bool:
     """Whether the database was built from this data at this commit (a commit changes the git dates)."""
-    return built_state(db_path) == (data_fingerprint(data_dir), data_commit(data_dir))
+    return built_state(db_path) == (data_fingerprint(data_dir, db_path), data_commit(data_dir))
 
 
 def inspect_path(db_path: Path) -> Path:

@@ -14,6 +14,7 @@ import yaml
 from kb.build import DERIVED_COLUMNS, child_table, link_columns, ref_column
 from kb.model import KINDS, PARTIAL_DATE_PATTERN, SLUG_PATTERN, Field, Kind
 from kb.search import hits_sql
+from kb.search_index import BODY_SQL
 from kb.views import VIEWS
 
 DATABASE = "kb"
@@ -27,7 +28,7 @@ with {hits_sql("kb_match(:q)", "kb_trigram(:q)")}
 select
   d.kind_label as art,
   d.title as titel,
-  kb_snippet(d.body, :q) as ausschnitt,
+  kb_snippet({BODY_SQL}, :q) as ausschnitt,
   '/kb/' || d.table_name || '/' || d.record_id as link
 from (select rowid, score from best order by score, rowid limit 100) top
 join search_documents d on d.id = top.rowid
@@ -146,7 +147,7 @@ def metadata() -> dict[str, Any]:
         "columns": {"id": "Laufende Nummer (rowid der Suchtabellen)", "kind": "Art des Datensatzes (englische Kennung)",
                     "kind_label": "Art des Datensatzes", "table_name": "Tabelle des Datensatzes",
                     "record_id": "Kennung des Datensatzes", "title": "Titel oder Sprecher/in",
-                    "body": "Durchsuchter Text"},
+                    "body": "Durchsuchter Text (bei Praxisbeispielen leer: deren Text steht in der Tabelle cases)"},
     }
     for view in VIEWS:
         tables[view.name] = {"title": view.title, "description": view.description, "columns": view.columns}

@@ -247,18 +247,26 @@ def check_factor_coverage(result: LoadResult) -> Iterator[Problem]:
                                  "stimmt nicht mehr", "coverage_note löschen und ein anchor_case angeben")
 
 
+def record_problems(records: list[Record]) -> list[Problem]:
+    """The checks that need only the record itself (run while loading, file by file)."""
+    problems = []
+    for record in records:
+        problems.extend(check_record(record))
+        if record.kind.name == "case":
+            problems.extend(check_codings(record))
+    return problems
+
+
 def validate(result: LoadResult) -> list[Problem]:
     problems = list(result.problems)
-    for records in result.records.values():
-        for record in records:
-            problems.extend(check_record(record))
-    for case in result.records["case"]:
-        problems.extend(check_codings(case))
+    if not result.checked:
+        for records in result.records.values():
+            problems.extend(record_problems(records))
     problems.extend(check_factor_coverage(result))
     problems.extend(check_ids_and_refs(result))
     return sorted(set(problems))
 
 
 def validate_dir(data_dir: Path) -> tuple[LoadResult, list[Problem]]:
-    result = load_data(data_dir)
+    result = load_data(data_dir, check=record_problems)
     return result, validate(result)

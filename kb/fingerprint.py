@@ -1,0 +1,75 @@
+"""The data fingerprint: one SHA-256 over the paths and contents of every data file.
+
+A build hashes the bytes it parses (no second read of 100k files) and writes a manifest next to the
+database: per file its size, modification and change times, inode and digest. ``kb serve`` then
+tells whether the database is current from file metadata alone, reading only files whose metadata
+changed (the way git's index does); any doubt (no manifest, other files) means reading them.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+# path relative to the data folder (POSIX) → [size, mtime_ns, ctime_ns, inode, SHA-256 of the bytes]
+Manifest = dict[str, list]
+
+
+def read(file: Path) -> tuple[bytes, list]:
+    """The bytes of a file and its manifest entry. Metadata is taken before reading, so a file
+    changed while it is read looks changed next time."""
+    key = _stat_key(file)
+    data = file.read_bytes()
+    return data, [*key, hashlib.sha256(data).hexdigest()]
+
+
+def combine(manifest: Manifest) -> str:
+    """The fingerprint of a data folder from the digests of its files."""
+    total = hashlib.sha256()
+    for relative in sorted(manifest):
+        total.update(f"{relative}\0{manifest[relative][4]}\0".encode())
+    return total.hexdigest()
+
+
+def data_files(data_dir: Path) -> list[Path]:
+    return sorted(data_dir.rglob("*.yaml"))
+
+
+def _stat_key(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def manifest_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".manifest.json")
+
+
+def write_manifest(db_path: Path, data_dir: Path, manifest: Manifest) -> None:
+    """Record the metadata and digest of every file the database was built from (atomically)."""
+    target = manifest_path(db_path)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"data_dir": str(data_dir.resolve()), "files": manifest}), encoding="utf-8")
+    os.replace(tmp, target)
+
+
+def _known(db_path: Path | None, data_dir: Path) -> dict[str, list]:
+    if db_path is None:
+        return {}
+    try:
+        manifest = json.loads(manifest_path(db_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return manifest.get("files", {}) if manifest.get("data_dir") == str(data_dir.resolve()) else {}
+
+
+def data_fingerprint(data_dir: Path, db_path: Path | None = None) -> str:
+    """Fingerprint of every ``*.yaml`` under ``data_dir``. With ``db_path``, files whose metadata matches
+    the database's manifest keep their recorded digest; all others are read."""
+    known = _known(db_path, data_dir)
+    current: Manifest = {}
+    for file in data_files(data_dir):
+        relative = file.relative_to(data_dir).as_posix()
+        entry = known.get(relative)
+        current[relative] = entry if entry is not None and entry[:4] == _stat_key(file) else read(file)[1]
+    return combine(current)
