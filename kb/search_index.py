@@ -38,8 +38,8 @@ _DOCUMENT_COLUMNS = ("kind", "kind_label", "table_name", "record_id", "title", "
 
 Labels = Callable[[str, Any], "str | None"]
 # The trigram index (compound tails: "kurs" finds "Sprachkurs") is ~10× the size of the stem index per
-# character. For cases it holds the title and the labels only: their long texts made it half the database.
-TRIGRAM_BODY: dict[str, Callable[[dict], str]] = {"case": lambda d: ""}
+# character. For cases it holds the title only: their long texts made it half the database.
+TRIGRAM_TITLE_ONLY = {"case"}
 _CASE_TEXTS = ("summary", "goals", "approach", "results", "lessons")
 # A case's text is stored once, in ``cases``: ``search_documents.body`` is empty for cases, and this
 # expression (``d`` = search_documents) gives every document's text, e.g. for snippets of the shown hits.
@@ -110,8 +110,7 @@ def search_documents(records: dict[str, list[Record]], labels: Labels) -> Iterat
             stored = None if kind == "case" else body  # see BODY_SQL
             label = INDIRECT_SPEECH_LABEL if r.data.get("speech") == "indirect" else SEARCH_KINDS[kind][0]
             yield {"kind": kind, "kind_label": label, "table_name": KINDS[kind].table, "record_id": r.id,
-                   "title": title, "body": body, "stored_body": stored, "extra": extra,
-                   "trigram_body": TRIGRAM_BODY[kind](r.data) if kind in TRIGRAM_BODY else body}
+                   "title": title, "body": body, "stored_body": stored, "extra": extra}
 
 
 def synonym_groups(records: dict[str, list[Record]]) -> list[tuple[list[str], str]]:
@@ -198,7 +197,8 @@ def write_search_index(db: sqlite_utils.Database, records: dict[str, list[Record
         synonyms_text = synonyms.expand(all_stems)
         title, body, extra = (" ".join(stems) for _, stems in parts)
         stem_rows.append((rowid, title, body, f"{extra} {text.stem_text(synonyms_text)}".strip()))
-        trigram_rows.append((rowid, text.fold(d["title"]), text.fold(f"{d['trigram_body']} {d['extra']}")))
+        trigram_body = "" if d["kind"] in TRIGRAM_TITLE_ONLY else text.fold(f"{d['body']} {d['extra']}")
+        trigram_rows.append((rowid, text.fold(d["title"]), trigram_body))
         words.add([w for ws, _ in parts for w in ws], all_stems)
     db.conn.executemany(f"INSERT INTO search_documents VALUES ({', '.join('?' * (len(_DOCUMENT_COLUMNS) + 1))})",
                         doc_rows)
