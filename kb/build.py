@@ -242,8 +242,8 @@ def _write_table(db: sqlite_utils.Database, kind: Kind, records: list[Record], l
     table.create(columns, pk="id", foreign_keys=foreign_keys, not_null=not_null)
     unpublished_refs = [(ref_column(f), f.ref) for f in kind.fields if f.type == "ref"]
     rows = []
-    for r in records:
-        row = {"id": r.id, **_values(kind.fields[1:], r.data)}
+    for rowid, r in enumerate(records, start=1):  # explicit rowids: a case's search document has the same id
+        row = {"rowid": rowid, "id": r.id, **_values(kind.fields[1:], r.data)}
         for column, target in unpublished_refs:  # e.g. an anchor case that is internal
             if row[column] is not None and row[column] not in published_ids[target]:
                 row[column] = None
@@ -252,7 +252,7 @@ def _write_table(db: sqlite_utils.Database, kind: Kind, records: list[Record], l
         if derived:
             row.update(DERIVED_VALUES[kind.name](r, labels))
         rows.append(row)
-    _insert(db, kind.table, list(columns), rows)
+    _insert(db, kind.table, ["rowid", *columns], rows)
     for fk_column, _, _ in foreign_keys:
         table.create_index([fk_column])
 

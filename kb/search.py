@@ -115,8 +115,7 @@ def _matches(conn: sqlite3.Connection, word: str) -> bool:
     params = {"match": text.match_query(word), "trigram": text.trigram_query(word)}
     if params["match"] is None:
         return False
-    sql = f"with {hits_sql(':match', ':trigram')} select 1 from best limit 1"
-    return conn.execute(sql, params).fetchone() is not None
+    return conn.execute(f"select exists ({matching_sql(':match', ':trigram')})", params).fetchone()[0] == 1
 
 
 def correct(conn: sqlite3.Connection, query: str) -> str | None:
@@ -147,12 +146,20 @@ def closest_word(conn: sqlite3.Connection, token: str) -> str | None:
     return words[best][0]
 
 
+def matching_sql(match: str, trigram: str) -> str:
+    """Rowids of search_documents matching the FTS5 query expressions, unranked (no bm25: cheap)."""
+    return (f"select rowid from search_stems where {match} is not null and search_stems match {match} "
+            f"union select rowid from search_trigrams where {trigram} is not null and search_trigrams match {trigram}")
+
+
 def record_filter(query: str | None, kind: str) -> tuple[str, dict[str, Any]] | None:
-    """A ``where`` clause (on a table's ``id``) keeping the records of ``kind`` that the German search finds."""
+    """A ``where`` clause on the table of ``kind`` keeping the records the German search finds.
+    A case's document id is its rowid in ``cases`` (``kb.search_index``), so cases need no join."""
     query = " ".join(text.tokens(query or ""))[:200]
     match, trigram = text.match_query(query), text.trigram_query(query)
     if match is None:
         return None
-    sql = (f"id in (with {hits_sql(':kb_match', ':kb_trigram')} select d.record_id from best "
-           "join search_documents d on d.id = best.rowid where d.kind = :kb_kind)")
+    found = matching_sql(":kb_match", ":kb_trigram")
+    sql = (f"rowid in ({found})" if kind == "case" else
+           f"id in (select record_id from search_documents where kind = :kb_kind and id in ({found}))")
     return sql, {"kb_match": match, "kb_trigram": trigram, "kb_kind": kind}

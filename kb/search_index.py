@@ -1,6 +1,7 @@
 """The build side of the German search: one index over every kind of record a coordinator looks for.
 
-``search_documents`` holds one row per record (kind, id, title, body); two contentless FTS5 tables
+``search_documents`` holds one row per record (kind, id, title, body); cases come first, and a case's
+document id is its rowid in ``cases`` (the case list filters by rowid). Two contentless FTS5 tables
 index it: ``search_stems`` (Snowball stems, folded, plus synonyms and a factor's source terms) and
 ``search_trigrams`` (folded titles and short texts, for compound tails such as "kurs" in "Sprachkurs").
 ``search_words`` maps every indexed stem to its most frequent spelling, so that a query that finds
@@ -205,5 +206,9 @@ def write_search_index(db: sqlite_utils.Database, records: dict[str, list[Record
     db.conn.executemany("INSERT INTO search_stems(rowid, title, body, terms) VALUES (?, ?, ?, ?)", stem_rows)
     db.conn.executemany("INSERT INTO search_trigrams(rowid, title, body) VALUES (?, ?, ?)", trigram_rows)
     db["search_documents"].create_index(["kind", "record_id"], unique=True)
+    misplaced = db.execute("select count(*) from search_documents d left join cases c on c.rowid = d.id "
+                           "where d.kind = 'case' and c.id is not d.record_id").fetchone()[0]
+    if misplaced:  # kb.search.record_filter relies on it
+        raise RuntimeError(f"{misplaced} case documents whose id is not the case's rowid")
     db["search_words"].create({"stem": str, "word": str, "documents": int}, pk="stem")
     db.conn.executemany("INSERT INTO search_words VALUES (?, ?, ?)", words.rows())
