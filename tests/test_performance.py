@@ -74,3 +74,42 @@ def test_manifest_reuses_digests_of_unchanged_files_and_reads_changed_ones(fixtu
     events.write_text(events.read_text(encoding="utf-8").replace("Kassel", "Kasel", 1), encoding="utf-8")
     assert not is_current(fixture_data, db)
     assert read == ["events.yaml"]
+
+
+# ---------------------------------------------------------------------------- facets from bit sets
+
+LINKS = {"faktor": ("case_factors", "factor_id"), "feld": ("case_fields", "field_id"),
+         "partnertyp": ("case_partners", "actor_type_id"), "veranstaltung": ("case_events", "event_id")}
+COLUMNS = {"land": "state_id", "kommunentyp": "municipality_kind_id", "beginn": "start_year",
+           "vorgestellt": "presented_year"}
+
+
+def _group_bys(conn, case_ids: list[str]) -> dict[str, dict[str, int]]:
+    """Every facet's counts as plain SQL group-bys on the link tables and columns."""
+    conn.execute("create temp table selected(id text primary key)")
+    conn.executemany("insert into selected values (?)", [(i,) for i in case_ids])
+    out = {name: {str(v): n for v, n in conn.execute(
+        f"select {column}, count(distinct case_id) from {table} where case_id in (select id from selected) "
+        f"group by {column}")} for name, (table, column) in LINKS.items()}
+    out.update({name: {str(v): n for v, n in conn.execute(
+        f"select {column}, count(*) from cases where id in (select id from selected) and {column} is not null "
+        f"group by {column}")} for name, column in COLUMNS.items()})
+    conn.execute("drop table selected")
+    return out
+
+
+async def test_facet_counts_equal_group_bys_for_searches_filters_and_column_filters(site_db):
+    from tests.conftest import make_datasette
+
+    ds = make_datasette(site_db)
+    conn = sqlite3.connect(site_db)
+    for query in ("_search=Kooperation", "_search=Sprachkurs&_faktor=vertrauen", "_feld=elternarbeit",
+                  "_search=Netzwerk&_land=bayern", "_search=Kooperation&status=laufend", ""):
+        response = await ds.client.get(f"/kb/cases.json?{query}&_size=max&_facet_size=max&_shape=objects")
+        assert response.status_code == 200, query
+        data = response.json()
+        ids = [r["id"] for r in data["rows"]]
+        assert ids or not query, query
+        facets = {name: {v["value"]: v["count"] for v in f["results"]} for name, f in data["facet_results"].items()}
+        assert not any(f["timed_out"] for f in data["facet_results"].values())
+        assert facets == _group_bys(conn, ids), query

@@ -184,6 +184,40 @@ def facet_bits(conn: sqlite3.Connection, key: str) -> FacetBits:
         return _BITS[key]
 
 
+_HITS: OrderedDict[tuple[str, str], int] = OrderedDict()
+_HITS_SIZE = 256  # searches remembered per process (~12 KB each at 100k cases)
+
+
+def search_bits(conn: sqlite3.Connection, key: str, query: str) -> int:
+    """The cases the German search finds for ``query``, as a bit set of rowids (cached: the file is immutable)."""
+    with _BITS_LOCK:
+        if (key, query) in _HITS:
+            _HITS.move_to_end((key, query))
+            return _HITS[(key, query)]
+    found = search.record_filter(query, "case")
+    bits = rowid_bits(conn.execute(f"select rowid from cases where {found[0]}", found[1])) if found else 0
+    with _BITS_LOCK:
+        _HITS[(key, query)] = bits
+        while len(_HITS) > _HITS_SIZE:
+            _HITS.popitem(last=False)
+    return bits
+
+
+def selection_bits(conn: sqlite3.Connection, key: str, bits: FacetBits, selection: Selection) -> int | None:
+    """The cases a selection of case filters keeps, from the bit sets alone (None: no filter, all cases)."""
+    if not selection.active:
+        return None
+    kept = search_bits(conn, key, selection.search) if selection.search else -1  # -1: every bit set
+    for f, value in selection.values:
+        kept &= next((members for v, _, _, members in bits.values[f.param] if v == value), 0)
+    return kept
+
+
+def only_case_filters(args: Any) -> bool:
+    """Whether the request filters by nothing but the case filters (no Datasette column filter or _where)."""
+    return all(k.startswith("_") and not k.startswith(("_where", "_filter")) for k in args)
+
+
 def rowid_bits(rowids) -> int:
     bits = bytearray()
     for (rowid,) in rowids:
@@ -241,15 +275,17 @@ class CaseFacet(Facet):
         limit = self.ds.setting("facet_time_limit_ms")
         db = self.ds.get_database(self.database)
         key = f"{db.path}:{db.mtime_ns}"
-        filtered_sql = f"select rowid from cases where id in (select id from ({self.sql}))" \
-            if " where " in self.sql else None
+        filtered_sql = None
+        if not only_case_filters(self.request.args) and " where " in self.sql:
+            filtered_sql = f"select rowid from cases where id in (select id from ({self.sql}))"
         params = dict(self.params) if isinstance(self.params, dict) else self.params
 
         def count(conn: sqlite3.Connection) -> tuple[list[dict], list[str]]:
             try:
                 with sqlite_timelimit(conn, limit):
                     bits = facet_bits(conn, key)
-                    filtered = rowid_bits(conn.execute(filtered_sql, params)) if filtered_sql else None
+                    filtered = (rowid_bits(conn.execute(filtered_sql, params)) if filtered_sql
+                                else selection_bits(conn, key, bits, selection))
             except sqlite3.OperationalError as exc:
                 if "interrupted" not in str(exc):
                     raise
