@@ -29,7 +29,9 @@ class Record:
     kind: Kind
     data: dict[str, Any]
     file: Path
-    positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    # None: dropped after a clean check to save memory (~14 KB per case); reloaded from the file when needed
+    positions: dict[PathKey, tuple[int, int]] | None = field(default_factory=dict)
+    index: int = 0  # position in its file (list layout)
 
     @property
     def id(self) -> str | None:
@@ -42,10 +44,13 @@ class Record:
 
     def __reduce__(self):
         """Pickled with the kind's name only (records cross process boundaries when loading in parallel)."""
-        return _record, (self.kind.name, self.data, self.file, self.positions)
+        return _record, (self.kind.name, self.data, self.file, self.positions, self.index)
 
     def where(self, path: PathKey = ()) -> tuple[int, int]:
         """Line and column (1-based) of the value at ``path``, or of its closest parent."""
+        if self.positions is None:
+            reloaded = load_file(self.file, self.kind)[0]
+            self.positions = reloaded[self.index].positions if self.index < len(reloaded) else {}
         while path and path not in self.positions:
             path = path[:-1]
         return self.positions.get(path, (1, 1))
@@ -57,8 +62,9 @@ class Record:
                        severity)
 
 
-def _record(kind: str, data: dict[str, Any], file: Path, positions: dict[PathKey, tuple[int, int]]) -> Record:
-    return Record(KINDS[kind], data, file, positions)
+def _record(kind: str, data: dict[str, Any], file: Path, positions: dict[PathKey, tuple[int, int]] | None,
+            index: int) -> Record:
+    return Record(KINDS[kind], data, file, positions, index)
 
 
 @dataclass
@@ -177,7 +183,7 @@ def load_file(file: Path, kind: Kind, data: bytes | None = None) -> tuple[list[R
         positions = {}
         item = converter.convert(item_node, (), positions)
         if isinstance(item, dict):
-            records.append(Record(kind, item, file, positions))
+            records.append(Record(kind, item, file, positions, len(records)))
         else:
             converter.problem(item_node, f"[{index}]", "Eintrag ist kein Datensatz", "- id: … mit Feldern darunter")
     return records, converter.problems
@@ -195,6 +201,9 @@ def _load_chunk(jobs: list[tuple[Path, str]], check: Check | None) -> list[tuple
         records, problems = load_file(file, KINDS[kind_name], data)
         if check is not None:
             problems = problems + check(records)
+            if not problems:
+                for record in records:
+                    record.positions = None  # reloaded from the file if a later check needs them
         out.append((records, problems, entry))
     return out
 
