@@ -33,6 +33,7 @@ from kb.gitdates import DATED_KINDS, Dates, record_dates
 from kb.load import Record
 from kb.model import KINDS, Field, Kind
 from kb.problems import DataError, errors
+from kb.progress import Progress
 from kb.search_index import write_search_index
 from kb.validate import iter_refs, validate_dir
 from kb.views import VIEWS
@@ -327,15 +328,16 @@ def _build_time() -> str:
 # ---------------------------------------------------------------------------- entry point
 
 
-def build_database(data_dir: Path | str, db_path: Path | str) -> BuildReport:
+def build_database(data_dir: Path | str, db_path: Path | str, progress: Progress | None = None) -> BuildReport:
     """Validate ``data_dir`` and atomically (re)write ``db_path``.
 
     Raises ``DataError`` with every problem when the data is invalid; the existing
-    database is then left untouched.
+    database is then left untouched. ``progress`` hears of each stage (``kb.progress``).
     """
     started = time.perf_counter()
     data_dir, db_path = Path(data_dir), Path(db_path)
-    result, problems = validate_dir(data_dir)
+    progress = progress or (lambda stage, done, total: None)
+    result, problems = validate_dir(data_dir, progress)
     if errors(problems):
         raise DataError(errors(problems))
     records = published_records(result.records)
@@ -352,10 +354,13 @@ def build_database(data_dir: Path | str, db_path: Path | str) -> BuildReport:
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")
         with db.atomic():
-            for kind in table_order():
+            order = table_order()
+            for done, kind in enumerate(order):
+                progress("Tabellen schreiben", done, len(order))
                 _write_table(db, kind, records[kind.name], labels, published_ids)
             for kind in KINDS.values():
                 _write_sub_tables(db, kind, records[kind.name], published_ids)
+            progress("Suchindex schreiben", 0, 1)
             write_search_index(db, records, labels)
             for view in VIEWS:
                 db.create_view(view.name, view.sql.strip())
@@ -370,6 +375,7 @@ def build_database(data_dir: Path | str, db_path: Path | str) -> BuildReport:
                 "sqlite_version": sqlite3.sqlite_version,
                 "counts": json.dumps(counts, ensure_ascii=False),
             }, pk="id")
+        progress("Verweise prüfen", 0, 1)
         violations = db.execute("PRAGMA foreign_key_check").fetchall()
         if violations:
             raise RuntimeError(f"foreign key violations after build: {violations[:5]}")

@@ -94,12 +94,17 @@ def build(data_dir: Path, db_path: Path) -> None:
 
         kb build --data data --db build/kb.db
     """
+    from kb.progress import TerminalProgress
+
+    progress = TerminalProgress()
     try:
-        report = build_database(_data_dir(data_dir), db_path)
+        report = build_database(_data_dir(data_dir), db_path, progress)
     except DataError as exc:
+        progress.close()
         _report_problems(exc.problems)
         click.echo("Build abgebrochen; die vorhandene Datenbank bleibt unverändert.", err=True)
         sys.exit(1)
+    progress.close()
     counts = ", ".join(f"{table} {n}" for table, n in report.counts.items() if n)
     click.echo(f"{report.db_path} gebaut in {report.seconds:.2f} s ({counts}).")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -17,6 +18,7 @@ import yaml
 
 from kb import fingerprint
 from kb.model import KINDS, Kind
+from kb.progress import Progress
 from kb.problems import ERROR, Problem, closest, display_path
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -214,7 +216,7 @@ def _workers(files: int) -> int:
     return min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
 
 
-def load_data(data_dir: Path, check: Check | None = None) -> LoadResult:
+def load_data(data_dir: Path, check: Check | None = None, progress: Progress | None = None) -> LoadResult:
     """Load every kind's files under ``data_dir``; problems are collected, never raised.
 
     Each file is read once (its digest goes into ``files``). ``check`` runs on each file's records
@@ -224,11 +226,15 @@ def load_data(data_dir: Path, check: Check | None = None) -> LoadResult:
     jobs = [(file, kind.name) for kind in KINDS.values() for file in kind_files(data_dir, kind)]
     chunks = [jobs[i:i + _CHUNK] for i in range(0, len(jobs), _CHUNK)]
     workers = _workers(len(jobs))
-    if workers > 1:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            loaded = [item for chunk in pool.map(_load_chunk, chunks, [check] * len(chunks)) for item in chunk]
-    else:
-        loaded = [item for chunk in chunks for item in _load_chunk(chunk, check)]
+    loaded: list[tuple] = []
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) if workers > 1 else \
+            nullcontext() as pool:
+        parts = pool.map(_load_chunk, chunks, [check] * len(chunks)) if pool else (
+            _load_chunk(chunk, check) for chunk in chunks)
+        for part in parts:
+            loaded.extend(part)
+            if progress:
+                progress("Dateien lesen und prüfen", len(loaded), len(jobs))
     for (file, kind_name), (found, file_problems, entry) in zip(jobs, loaded):
         result.files[file.relative_to(data_dir).as_posix()] = entry
         result.records[kind_name].extend(found)

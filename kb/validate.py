@@ -11,6 +11,7 @@ from kb.ids import slugify
 from kb.load import LoadResult, PathKey, Record, load_data
 from kb.model import KINDS, PARTIAL_DATE_PATTERN, REVIEW_KEY, SLUG_PATTERN, Field
 from kb.problems import Problem, closest, display_path
+from kb.progress import Progress
 
 _SLUG = re.compile(SLUG_PATTERN)
 _PARTIAL_DATE = re.compile(PARTIAL_DATE_PATTERN)
@@ -267,6 +268,6 @@ def validate(result: LoadResult) -> list[Problem]:
     return sorted(set(problems))
 
 
-def validate_dir(data_dir: Path) -> tuple[LoadResult, list[Problem]]:
-    result = load_data(data_dir, check=record_problems)
+def validate_dir(data_dir: Path, progress: Progress | None = None) -> tuple[LoadResult, list[Problem]]:
+    result = load_data(data_dir, check=record_problems, progress=progress)
     return result, validate(result)

@@ -3,11 +3,14 @@
 Speed itself is measured by the scripts in benchmarks/, never here.
 """
 import importlib.util
+import io
 import os
 import sqlite3
 from pathlib import Path
 
 from kb import fingerprint, load
+from kb import progress as progress_module
+from kb.progress import TerminalProgress
 from kb.build import build_database
 from kb.serve import is_current
 from kb.validate import validate_dir
@@ -113,3 +116,31 @@ async def test_facet_counts_equal_group_bys_for_searches_filters_and_column_filt
         facets = {name: {v["value"]: v["count"] for v in f["results"]} for name, f in data["facet_results"].items()}
         assert not any(f["timed_out"] for f in data["facet_results"].values())
         assert facets == _group_bys(conn, ids), query
+
+
+# ---------------------------------------------------------------------------- progress bar
+
+
+class _Stream(io.StringIO):
+    def __init__(self, tty: bool):
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+def test_progress_bar_only_on_a_terminal_and_only_after_a_second(fixture_data, tmp_path, monkeypatch):
+    quiet = TerminalProgress(_Stream(tty=False))
+    monkeypatch.setattr(progress_module, "DELAY", 0.0)
+    build_database(fixture_data, tmp_path / "a.db", quiet)
+    assert quiet.stream.getvalue() == ""
+    monkeypatch.setattr(progress_module, "DELAY", 3600.0)
+    fast = TerminalProgress(_Stream(tty=True))
+    build_database(fixture_data, tmp_path / "b.db", fast)
+    assert fast.stream.getvalue() == ""  # a build shorter than the delay shows nothing
+    monkeypatch.setattr(progress_module, "DELAY", 0.0)
+    shown = TerminalProgress(_Stream(tty=True))
+    build_database(fixture_data, tmp_path / "c.db", shown)
+    shown.close()
+    assert "Dateien lesen und prüfen" in shown.stream.getvalue() or "Suchindex" in shown.stream.getvalue()
