@@ -116,12 +116,14 @@ def build(data_dir: Path, db_path: Path) -> None:
               help="SQLite-Datenbank, die veröffentlicht wird.")
 @click.option("--metadata", type=click.Path(path_type=Path, exists=True), default=Path("metadata.yml"),
               show_default=True, help="Datasette-Metadaten.")
-@click.option("-p", "--port", type=int, default=8001, show_default=True, help="Port auf 127.0.0.1.")
+@click.option("-p", "--port", type=int, default=8001, show_default=True, help="Port.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Adresse, auf der Datasette lauscht; 0.0.0.0 nur im Container (siehe docs/deploy.md).")
 @click.option("--reload", "live", is_flag=True,
               help="Vorschau beim Bearbeiten: baut bei jeder Änderung in DATA_DIR neu; Fehler werden gemeldet, "
                    "die Website zeigt dann weiter den letzten gültigen Stand.")
-def serve(data_dir: Path, db_path: Path, metadata: Path, port: int, live: bool) -> None:
-    """Baut neu, wenn sich die Daten geändert haben, und startet Datasette auf 127.0.0.1.
+def serve(data_dir: Path, db_path: Path, metadata: Path, port: int, host: str, live: bool) -> None:
+    """Baut neu, wenn sich die Daten geändert haben, und startet Datasette (auf 127.0.0.1, wenn nicht --host).
 
     Mit --reload bleibt kb wach: jede gespeicherte Änderung an einer YAML-Datei baut die Datenbank
     neu, und die nächste Seite zeigt den neuen Stand.
@@ -151,13 +153,13 @@ def serve(data_dir: Path, db_path: Path, metadata: Path, port: int, live: bool) 
             sys.exit(1)
     if report:
         click.echo(f"{db_path} neu gebaut in {report.seconds:.2f} s.")
-    click.echo(f"Kooperationswissen läuft auf http://127.0.0.1:{port}/  (Beenden mit Strg+C)")
+    click.echo(f"Kooperationswissen läuft auf http://{host}:{port}/  (Beenden mit Strg+C)")
     if live:
         click.echo(f"Beobachte {data_dir}: Änderungen erscheinen beim nächsten Seitenaufruf.")
-        serve_with_reload(datasette_command(db_path, metadata, port), data_dir, db_path,
+        serve_with_reload(datasette_command(db_path, metadata, port, host), data_dir, db_path,
                           lambda message: click.echo(message, err=True))
     else:
-        run_datasette(db_path, metadata, port)
+        run_datasette(db_path, metadata, port, host)
 
 
 def _fail(message: str, code: int = 1) -> None:

@@ -72,8 +72,8 @@ def datasette_command(db_path: Path, metadata: Path, port: int, host: str = "127
     return command
 
 
-def run_datasette(db_path: Path, metadata: Path, port: int) -> None:
+def run_datasette(db_path: Path, metadata: Path, port: int, host: str = "127.0.0.1") -> None:
     """Replace this process with Datasette, so signals (Ctrl+C, SIGTERM) reach the server itself."""
-    command = datasette_command(db_path, metadata, port)
+    command = datasette_command(db_path, metadata, port, host)
     sys.stdout.flush()
     os.execv(command[0], command)
