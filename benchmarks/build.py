@@ -52,8 +52,11 @@ def baseline(data_dir: Path, schema_db: Path, target: Path) -> None:
     def value(v):
         return json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v
 
+    defaults = {f.name: f.default for kind in KINDS.values() for f in kind.fields if f.default is not None}
+
     def insert(table: str, rows: list[dict]) -> None:
         columns = [r[1] for r in schema.execute(f"PRAGMA table_info([{table}])")]
+        rows = [{**defaults, **r} for r in rows]
         conn.execute(schema.execute("select sql from sqlite_master where name = ?", [table]).fetchone()[0])
         conn.executemany(f"INSERT INTO [{table}] VALUES ({', '.join('?' * len(columns))})",
                          [[value(r.get(c, r.get(c.removesuffix("_id")))) for c in columns] for r in rows])

@@ -99,8 +99,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args()
-    if not args.db.exists():
-        sys.exit(f"{args.db} fehlt: erst `kb build` ausführen")
+    if not args.db.exists() or args.db.name != "kb.db":
+        sys.exit(f"{args.db}: erst `kb build` ausführen; die Datei muss kb.db heißen (das Plugin bedient „kb“)")
     write_inspect_file(args.db)
     for replicas in (1, 2):
         print(measure(args.db, replicas, args.requests, args.concurrency))

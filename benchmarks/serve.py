@@ -35,7 +35,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synth  # noqa: E402
 
-from kb.serve import SETTINGS  # noqa: E402
+from kb.serve import SETTINGS, ensure_built  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ("Kooperation", "Elternarbeit", "Sprachkurs", "Förderung", "Netzwerk Schule", "Beratung Jugend",
@@ -43,6 +43,10 @@ QUERIES = ("Kooperation", "Elternarbeit", "Sprachkurs", "Förderung", "Netzwerk 
            "Foerderung", "Bildungskoordination", "Migration", "Kita")
 PLAIN_FACETS = "&".join(["_facet=municipality", "_facet=period_start", "_facet_array=fields",
                          "_facet_array=factor_ids", "_facet_array=actor_types", "_facet_array=presented_at"])
+
+
+# Datasette without any installed plugin (ours would otherwise hook into the plain "cases" table too)
+PLAIN_DATASETTE = "import sys; sys._called_from_test = True; from datasette.cli import cli; cli(prog_name='datasette')"
 
 
 def free_port() -> int:
@@ -173,18 +177,21 @@ def main() -> None:
         db = args.db or Path(tmp) / "kb.db"
         if not data.exists():
             synth.make_data(data, args.cases)
-        plain = db.with_name(db.stem + ".plain.db")
+        if db.name != "kb.db":
+            sys.exit("--db muss kb.db heißen: das Plugin bedient die Datenbank „kb“")
+        plain = db.with_name("plain.db")
         if not plain.exists():
             plain_import(data, plain)
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         if not db.exists():
             subprocess.run([sys.executable, "-m", "kb", "build", "--data", str(data), "--db", str(db)], check=True,
                            env=env, stdout=subprocess.DEVNULL)
+        ensure_built(data, db)  # P4 is the start with a current database (and inspect file)
         kb_port, plain_port = free_port(), free_port()
         kb_server = subprocess.Popen([sys.executable, "-m", "kb", "serve", "--data", str(data), "--db", str(db),
                                       "--metadata", str(ROOT / "metadata.yml"), "--port", str(kb_port)],
                                      cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        plain_server = subprocess.Popen([sys.executable, "-m", "datasette", "serve", "-i", str(plain), "-p",
+        plain_server = subprocess.Popen([sys.executable, "-c", PLAIN_DATASETTE, "serve", "-i", str(plain), "-p",
                                          str(plain_port), *settings_args()], env=env, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL)
         try:

@@ -256,6 +256,9 @@ def _write_table(db: sqlite_utils.Database, kind: Kind, records: list[Record], l
     _insert(db, kind.table, ["rowid", *columns], rows)
     for fk_column, _, _ in foreign_keys:
         table.create_index([fk_column])
+    for d in derived:
+        if d.references is None:  # start_year, presented_year: facets and sorting
+            table.create_index([d.name])
 
 
 def _write_sub_tables(db: sqlite_utils.Database, kind: Kind, records: list[Record],
@@ -278,7 +281,7 @@ def _write_links(db: sqlite_utils.Database, kind: Kind, field: Field, records: l
     table.create({parent: str, target: str, "position": int}, pk=(parent, target),
                  foreign_keys=[(parent, kind.table, "id"), (target, KINDS[field.item.ref].table, "id")])
     _insert(db, table.name, [parent, target, "position"], rows)
-    table.create_index([target])
+    table.create_index([target, parent])  # covering: facets read (value, case) pairs from the index alone
 
 
 def _write_children(db: sqlite_utils.Database, kind: Kind, field: Field, records: list[Record],
@@ -304,7 +307,7 @@ def _write_children(db: sqlite_utils.Database, kind: Kind, field: Field, records
                  not_null={ref_column(m) if m.type == "ref" else m.name for m in members if m.required})
     _insert(db, table.name, list(columns), rows)
     for fk_column, _, _ in foreign_keys[1:]:
-        table.create_index([fk_column])
+        table.create_index([fk_column, parent])  # covering for facets, as in _write_links
 
 
 # ---------------------------------------------------------------------------- provenance

@@ -115,7 +115,9 @@ def _matches(conn: sqlite3.Connection, word: str) -> bool:
     params = {"match": text.match_query(word), "trigram": text.trigram_query(word)}
     if params["match"] is None:
         return False
-    return conn.execute(f"select exists ({matching_sql(':match', ':trigram')})", params).fetchone()[0] == 1
+    return conn.execute("select exists (select 1 from search_stems where search_stems match :match) or "
+                        "(:trigram is not null and exists (select 1 from search_trigrams where search_trigrams "
+                        "match :trigram))", params).fetchone()[0] == 1
 
 
 def correct(conn: sqlite3.Connection, query: str) -> str | None:

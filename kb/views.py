@@ -24,7 +24,7 @@ select c.id, c.title, m.name as municipality, s.label as state, k.label as munic
   (select group_concat(label, '; ') from (select f.label from case_fields cf join fields f on f.id = cf.field_id
    where cf.case_id = c.id order by cf.position)) as fields,
   (select group_concat(label, '; ') from (select distinct f.label from case_factors cf
-   join factors f on f.id = cf.factor_id where cf.case_id = c.id order by f.position)) as factors,
+   join factors f on f.id = cf.factor_id where cf.case_id = c.id order by f.position, cf.position)) as factors,
   (select count(*) from case_partners p where p.case_id = c.id) as partner_count,
   (select group_concat(url, ' ') from (select src.url from case_sources cs join sources src on src.id = cs.source_id
    where cs.case_id = c.id order by cs.position)) as source_urls

