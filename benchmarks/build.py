@@ -109,6 +109,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--data", type=Path, help="synthetic data folder to reuse (created if missing)")
+    parser.add_argument("--keep", type=Path, help="folder to keep the built kb.db in (for benchmarks/serve.py --db)")
     parser.add_argument("--baseline", nargs=3, type=Path, metavar=("DATA", "SCHEMA_DB", "TARGET"),
                         help=argparse.SUPPRESS)  # internal: run the baseline in a child process
     args = parser.parse_args()
@@ -140,6 +141,9 @@ def main() -> None:
                   f"({m['wall'] / base['wall']:.2f}× wall, {m['cpu'] / base['cpu']:.2f}× cpu)  peak {m['peak_mb']:.0f} MB")
         print(f"database {db_mb:.1f} MB = {db_mb / yaml_mb:.2f}× YAML; baseline database {base_mb:.1f} MB")
         print("largest objects: " + ", ".join(f"{name} {mb:.1f} MB" for name, mb in largest_objects(db)))
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            subprocess.run(kb_build[:-1] + [str(args.keep / "kb.db")], check=True, stdout=subprocess.DEVNULL)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,10 @@ nearest indexed word ("Elternarbiet" → "Elternarbeit").
 from __future__ import annotations
 
 import difflib
+import os
 import sqlite3
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,13 +96,48 @@ def _run(conn: sqlite3.Connection, query: str, kind: str | None, limit: int) -> 
     return result
 
 
+_CACHE: OrderedDict[tuple, SearchResult] = OrderedDict()
+_CACHE_SIZE = 256
+_CACHE_LOCK = threading.Lock()
+
+
+def _file_key(conn: sqlite3.Connection) -> tuple | None:
+    """The database file with its modification time and size (any write changes them; kb's databases
+    are written once and never in WAL mode), or None for an in-memory database."""
+    path = next((row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"), "")
+    try:
+        stat = os.stat(path) if path else None
+    except OSError:
+        return None
+    return (path, stat.st_mtime_ns, stat.st_size) if stat else None
+
+
 def search(conn: sqlite3.Connection, query: str, kind: str | None = None, limit: int = 5) -> SearchResult:
     """Ranked hits grouped by kind (at most ``limit`` per kind; only ``kind`` if given).
 
     When the query finds nothing, each word that matches nothing is replaced by the nearest
     indexed word and the corrected query is run instead; ``suggestion`` then holds it.
+    Results are remembered per database file (a rebuilt file is a new file): ranking every hit
+    of a broad query costs ~1 s at 100k cases. Treat the result as read-only.
     """
     query = " ".join(text.tokens(query or ""))[:200]
+    key = _file_key(conn)
+    if key is None:
+        return _search(conn, query, kind, limit)
+    key = (*key, query, kind, limit)
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    result = _search(conn, query, kind, limit)
+    with _CACHE_LOCK:
+        _CACHE[key] = result
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return result
+
+
+def _search(conn: sqlite3.Connection, query: str, kind: str | None, limit: int) -> SearchResult:
     result = _run(conn, query, kind, limit)
     if result.total or not query:
         return result

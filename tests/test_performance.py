@@ -144,3 +144,21 @@ def test_progress_bar_only_on_a_terminal_and_only_after_a_second(fixture_data, t
     build_database(fixture_data, tmp_path / "c.db", shown)
     shown.close()
     assert "Dateien lesen und prüfen" in shown.stream.getvalue() or "Suchindex" in shown.stream.getvalue()
+
+
+def test_search_results_are_remembered_per_database_file_and_renewed_by_a_rebuild(fixture_data, tmp_path):
+    from kb import search
+
+    db = tmp_path / "kb.db"
+    build_database(fixture_data, db)
+    conn = sqlite3.connect(db)
+    first = search.search(conn, "Kooperationsarbeit")
+    assert search.search(conn, "Kooperationsarbeit") is first  # remembered
+    assert first.totals.get("case") == 1
+    conn.close()
+    case = next((fixture_data / "cases").glob("*.yaml"))
+    case.write_text(case.read_text(encoding="utf-8").replace("Kooperationsarbeit", "Zusammenwirken"), encoding="utf-8")
+    build_database(fixture_data, db)
+    conn = sqlite3.connect(db)
+    renewed = search.search(conn, "Kooperationsarbeit")
+    assert renewed is not first and "case" not in renewed.totals
