@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -26,7 +27,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's kb, not an installed one
 import synth  # noqa: E402
+
+from kb import fingerprint  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,7 +77,9 @@ def baseline(data_dir: Path, schema_db: Path, target: Path) -> None:
                     insert(child_table(kind, f), [{f"{kind.name}_id": r["id"], "position": i, **item}
                                                   for r in records[kind.name]
                                                   for i, item in enumerate(r.get(f.name) or [])])
-        for (sql,) in schema.execute("select sql from sqlite_master where type = 'index' and sql is not null"):
+        created = {name for (name,) in conn.execute("select name from sqlite_master where type = 'table'")}
+        for (sql,) in schema.execute("select sql from sqlite_master where type = 'index' and sql is not null "
+                                     "and tbl_name in (select value from json_each(?))", [json.dumps(list(created))]):
             conn.execute(sql)
         for (sql,) in schema.execute("select sql from sqlite_master where name in ('search_stems', 'search_trigrams')"):
             conn.execute(sql)
@@ -85,15 +91,20 @@ def baseline(data_dir: Path, schema_db: Path, target: Path) -> None:
     conn.close()
 
 
+# Runs a command and prints the peak memory of its largest process (its own rusage, not ours).
+_PEAK = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
+         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+
+
 def measured(*command: str) -> dict:
-    """Run a command in a child process: wall and CPU seconds, peak memory of its largest process."""
+    """Run a command in a child process: wall and CPU seconds (with its workers), peak memory of its largest process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    out = subprocess.run([sys.executable, "-c", _PEAK, *command], check=True, capture_output=True, text=True, cwd=ROOT)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"wall": wall, "cpu": cpu, "peak_mb": after.ru_maxrss / 1024}
+    return {"wall": round(wall, 2), "cpu": round(cpu, 2), "peak_mb": int(out.stdout.split()[-1]) // 1024}
 
 
 def largest_objects(db: Path, n: int = 8) -> list[tuple[str, float]]:
@@ -123,14 +134,13 @@ def main() -> None:
         db, base_db = Path(tmp) / "kb.db", Path(tmp) / "baseline.db"
         kb_build = [sys.executable, "-m", "kb", "build", "--data", str(data), "--db", str(db)]
         full = measured(*kb_build)
+        print(f"kb build (full): {full}", flush=True)
         base = measured(sys.executable, __file__, "--baseline", str(data), str(db), str(base_db))
+        print(f"baseline: {base}", flush=True)
         case = sorted((data / "cases").glob(f"{synth.PREFIX}*.yaml"))[0]
         original = case.read_text(encoding="utf-8")
         case.write_text(original.replace("title: \"SYNTHETISCH", "title: \"SYNTHETISCH geändert,", 1), encoding="utf-8")
-        try:
-            rebuild = measured(*kb_build)
-        finally:
-            case.write_text(original, encoding="utf-8")
+        rebuild = measured(*kb_build)  # the change stays: the data folder is synthetic, and kb.db matches it
         yaml_mb = synth.yaml_bytes(data) / 1e6
         db_mb, base_mb = db.stat().st_size / 1e6, base_db.stat().st_size / 1e6
         print(f"{args.cases} synthetic cases ({len(list((data / 'cases').glob('*.yaml')))} case files), "
@@ -143,7 +153,8 @@ def main() -> None:
         print("largest objects: " + ", ".join(f"{name} {mb:.1f} MB" for name, mb in largest_objects(db)))
         if args.keep:
             args.keep.mkdir(parents=True, exist_ok=True)
-            subprocess.run(kb_build[:-1] + [str(args.keep / "kb.db")], check=True, stdout=subprocess.DEVNULL)
+            for file in (db, fingerprint.manifest_path(db)):
+                shutil.copy(file, args.keep / file.name)
 
 
 if __name__ == "__main__":

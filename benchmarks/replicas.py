@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's kb, not an installed one
 from serve import QUERIES, free_port, run, wait_until_up  # noqa: E402
 
 from kb.serve import datasette_command, write_inspect_file  # noqa: E402
@@ -73,7 +74,7 @@ def measure(db: Path, replicas: int, requests: int, concurrency: int) -> str:
     with tempfile.TemporaryDirectory(prefix="kb-nginx-") as tmp:
         ports = [free_port() for _ in range(replicas)]
         servers = [subprocess.Popen(datasette_command(db, ROOT / "metadata.yml", port), stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL) for port in ports]
+                                    stderr=subprocess.DEVNULL, cwd=ROOT) for port in ports]
         port = free_port()
         conf = Path(tmp) / "nginx.conf"
         conf.write_text(NGINX_CONF.format(tmp=tmp, port=port, servers="\n".join(

@@ -33,6 +33,7 @@ import sqlite_utils
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's kb, not an installed one
 import synth  # noqa: E402
 
 from kb.serve import SETTINGS, ensure_built  # noqa: E402
@@ -185,7 +186,7 @@ def main() -> None:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         if not db.exists():
             subprocess.run([sys.executable, "-m", "kb", "build", "--data", str(data), "--db", str(db)], check=True,
-                           env=env, stdout=subprocess.DEVNULL)
+                           env=env, stdout=subprocess.DEVNULL, cwd=ROOT)
         ensure_built(data, db)  # P4 is the start with a current database (and inspect file)
         kb_port, plain_port = free_port(), free_port()
         kb_server = subprocess.Popen([sys.executable, "-m", "kb", "serve", "--data", str(data), "--db", str(db),
