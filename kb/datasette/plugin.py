@@ -12,7 +12,7 @@ import re
 from datasette import hookimpl
 from markupsafe import Markup
 
-from kb import text
+from kb.datasette import sql_functions
 from kb.datasette.case_page import case_detail
 from kb.site import TABLE_FACETS, column_titles
 
@@ -25,11 +25,7 @@ _MARK = re.compile(r"&lt;(/?)mark&gt;")
 
 @hookimpl
 def prepare_connection(conn):
-    conn.create_function("kb_match", 1, text.match_query, deterministic=True)
-    conn.create_function("kb_trigram", 1, text.trigram_query, deterministic=True)
-    conn.create_function("kb_snippet", 2, text.snippet, deterministic=True)
-    conn.create_function("kb_fold", 1, lambda value: text.fold(value or ""), deterministic=True)
-    conn.create_function("kb_stem", 1, text.stem_text, deterministic=True)
+    sql_functions.prepare(conn)
 
 
 @hookimpl
