@@ -99,9 +99,9 @@ class _Converter:
         if depth > MAX_DEPTH:
             raise LimitExceeded(node.start_mark, f"mehr als {MAX_DEPTH} Ebenen verschachtelt (über Aliase)",
                                 "keine verschachtelten Aliase")
-        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag != _COLLECTION_TAGS[type(node)]:
-            self.problem(node, format_path(path), f"unbekannter YAML-Typ {node.tag}", "Liste oder Abschnitt ohne !Typ")
-            return None
+        known = _COLLECTION_TAGS.get(type(node)) == node.tag or node.tag in _SCALAR_TAGS
+        if not known:  # an error, but the value is read as if untagged, so nothing else is reported twice
+            self.problem(node, format_path(path), *_unknown_tag(node))
         if isinstance(node, yaml.MappingNode):
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
@@ -119,14 +119,18 @@ class _Converter:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, (*path, i), positions, depth + 1) for i, item in enumerate(node.value)]
-        construct = _SCALAR_TAGS.get(node.tag)
-        if construct is None:
-            self.problem(node, format_path(path), f"unbekannter YAML-Typ {node.tag}", "Text, Zahl, Liste oder Abschnitt")
-            return None
         try:
-            return construct(node)
+            return _SCALAR_TAGS.get(node.tag, _SCALAR_TAGS["tag:yaml.org,2002:str"])(node)
         except ValueError:  # e.g. !!int abc
             return node.value
+
+
+def _unknown_tag(node: yaml.Node) -> tuple[str, str]:
+    """Message and expectation for a value with a tag the data model does not read."""
+    tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+    if tag == "!!merge":
+        return "„<<“ (Felder aus einem Alias übernehmen) wird nicht unterstützt", "die Felder ausschreiben"
+    return f"unbekannter YAML-Typ {tag}", "Text, Zahl, Liste oder Abschnitt ohne !Typ"
 
 
 def compose_file(file: Path, data_dir: Path | None = None) -> tuple[yaml.Node | None, list[Problem]]:
@@ -137,7 +141,7 @@ def compose_file(file: Path, data_dir: Path | None = None) -> tuple[yaml.Node | 
     try:
         return compose(text), []
     except yaml.YAMLError as exc:
-        return None, [syntax_problem(file, exc)]
+        return None, [syntax_problem(file, exc, text)]
     except LimitExceeded as exc:
         return None, [limit_problem(file, exc)]
 

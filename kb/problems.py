@@ -8,12 +8,14 @@ from __future__ import annotations
 import difflib
 import errno
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from kb.text import fold
 
 ERROR = "error"
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 WARNING = "warning"
 
 
@@ -41,7 +43,8 @@ class Problem:
         tail = f" ({'; '.join(hints)})" if hints else ""
         where = f"{self.field}: " if self.field else ""
         label = "" if self.is_error else "Warnung: "
-        return f"{self.file}:{self.line}:{self.column}: {label}{where}{self.message}{tail}"
+        line = f"{self.file}:{self.line}:{self.column}: {label}{where}{self.message}{tail}"
+        return _CONTROL.sub(lambda m: repr(m.group())[1:-1], line)  # one problem, one line
 
 
 def errors(problems: list[Problem]) -> list[Problem]:
@@ -61,6 +64,12 @@ class DataError(Exception):
 
 class BuildError(Exception):
     """The database could not be written (folder, disk, permissions); the message is German."""
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """A value as a message quotes it: at most ``limit`` characters."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text)} Zeichen)"
 
 
 def closest(value: object, candidates: object) -> str:

@@ -61,14 +61,20 @@ def read_text(file: Path, data_dir: Path | None = None) -> tuple[str | None, lis
     except OSError as exc:
         return None, [_problem(file, 1, 1, f"Datei nicht lesbar: {os_error_text(exc)}",
                                "eine lesbare Datei im Datenordner")]
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
             return None, [_problem(file, 1, 1, "keine gewöhnliche Datei (Gerät, FIFO oder Ordner)",
                                    "eine YAML-Textdatei")]
-        data = handle.read(MAX_FILE_BYTES + 1)
+        data = os.read(fd, MAX_FILE_BYTES + 1)
+        while len(data) <= MAX_FILE_BYTES and (chunk := os.read(fd, MAX_FILE_BYTES + 1 - len(data))):
+            data += chunk
+    except OSError as exc:
+        return None, [_problem(file, 1, 1, f"Datei nicht lesbar: {os_error_text(exc)}",
+                               "eine lesbare Datei im Datenordner")]
+    finally:
+        os.close(fd)
     if len(data) > MAX_FILE_BYTES:
-        return None, [_problem(file, 1, 1, f"Datei ist größer als {MAX_FILE_BYTES // 1_000_000} MB",
+        return None, [_problem(file, 1, 1, f"Datei ist größer als {MAX_FILE_BYTES:,} Bytes".replace(",", "."),
                                "die Datensätze auf mehrere Dateien verteilen")]
     return decode(file, data)
 
@@ -188,6 +194,7 @@ _MESSAGES = {
     "while scanning a %YAML directive": "bei einer %YAML-Direktive",
     "while scanning a %TAG directive": "bei einer %TAG-Direktive",
     "while parsing document content": "im Dokument",
+    "while scanning for the next token": "",
     "did not find expected key": "erwartet wurde ein Schlüssel (feldname: wert) mit gleicher Einrückung",
     "did not find expected '-' indicator": "erwartet wurde ein Listeneintrag „- “ mit gleicher Einrückung",
     "did not find expected ',' or ']'": "erwartet wurde „,“ oder „]“",
@@ -239,13 +246,16 @@ def limit_problem(file: Path, exc: LimitExceeded) -> Problem:
     return _problem(file, line, column, exc.message, exc.expected)
 
 
-def syntax_problem(file: Path, exc: yaml.YAMLError) -> Problem:
+def syntax_problem(file: Path, exc: yaml.YAMLError, text: str = "") -> Problem:
     """A YAML syntax error as a German problem at the place a curator must look."""
     if not isinstance(exc, yaml.MarkedYAMLError):
         return _problem(file, 1, 1, f"YAML-Syntaxfehler: {exc}", YAML_HINT)
     context, problem = _german(exc.context), _german(exc.problem)
     mark, start = exc.problem_mark or exc.context_mark, exc.context_mark
-    if exc.context in ("while scanning a quoted scalar", "while parsing a quoted scalar") and start:
+    if mark and _char_at(text, mark) == "\t":
+        problem = "Tabulator (nur Leerzeichen sind zum Einrücken erlaubt)"
+    if exc.problem in ("found unexpected end of stream", "found unexpected document indicator") and start and \
+            exc.context in ("while scanning a quoted scalar", "while parsing a quoted scalar"):
         # libyaml notices a missing closing quote only where the text ends: point at the opening one
         end = f" ({problem} in Zeile {mark.line + 1})" if mark else ""
         mark, problem, context, start = start, f"Anführungszeichen wird hier geöffnet und nicht geschlossen{end}", "", None
@@ -254,3 +264,8 @@ def syntax_problem(file: Path, exc: yaml.YAMLError) -> Problem:
         message += f" (begonnen in Zeile {start.line + 1})"
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     return _problem(file, line, column, message, YAML_HINT)
+
+
+def _char_at(text: str, mark: yaml.Mark) -> str:
+    lines = text.split("\n", mark.line + 1)
+    return lines[mark.line][mark.column:mark.column + 1] if mark.line < len(lines) else ""

@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 
 from kb.load import LoadResult, PathKey, Record, load_data
 from kb.model import FUTURE_YEARS, INT_RANGE, KINDS, MAX_ID_LENGTH, PARTIAL_DATE_PATTERN, SLUG_PATTERN, Field
-from kb.problems import WARNING, Problem, closest, display_path
+from kb.problems import WARNING, Problem, closest, display_path, shown
 
 _SLUG = re.compile(SLUG_PATTERN)
 _PARTIAL_DATE = re.compile(PARTIAL_DATE_PATTERN)
@@ -101,26 +101,26 @@ def _check_text(record: Record, path: PathKey, field: Field, value: str) -> Iter
     elif field.type in ("slug", "ref") and not _SLUG.fullmatch(value):
         suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower().replace("ä", "ae").replace("ö", "oe")
                             .replace("ü", "ue").replace("ß", "ss")).strip("-")
-        yield record.problem(path, f"'{value}' ist keine gültige Kennung", TYPE_HINTS["slug"], suggestion)
+        yield record.problem(path, f"'{shown(value)}' ist keine gültige Kennung", TYPE_HINTS["slug"], suggestion)
     elif field.type == "url":
         if not _URL.fullmatch(value) or not urlparse(value).netloc:
-            yield record.problem(path, f"'{value}' ist keine gültige Adresse",
+            yield record.problem(path, f"'{shown(value)}' ist keine gültige Adresse",
                                  f"{expected}, ohne Leerzeichen und Anführungszeichen (sonst %20, %22, %27)")
     elif field.type in ("date", "partial_date"):
         yield from _check_date(record, path, field, value)
     elif field.type == "enum" and value not in field.choices:
-        yield record.problem(path, f"'{value}' ist nicht erlaubt", ", ".join(field.choices),
+        yield record.problem(path, f"'{shown(value)}' ist nicht erlaubt", ", ".join(field.choices),
                              closest(value, field.choices))
     elif field.type == "str" and field.pattern and not re.fullmatch(field.pattern, value):
-        yield record.problem(path, f"'{value}' hat nicht das erwartete Format", field.pattern)
+        yield record.problem(path, f"'{shown(value)}' hat nicht das erwartete Format", field.pattern)
 
 
 def _check_date(record: Record, path: PathKey, field: Field, value: str) -> Iterator[Problem]:
     expected = TYPE_HINTS[field.type]
     if (field.type == "date" and len(value) != 10) or not valid_partial_date(value):
-        yield record.problem(path, f"'{value}' ist kein gültiges Datum", expected)
+        yield record.problem(path, f"'{shown(value)}' ist kein gültiges Datum", expected)
     elif int(value[:4]) > dt.date.today().year + FUTURE_YEARS:
-        yield record.problem(path, f"'{value}' liegt mehr als {FUTURE_YEARS} Jahre in der Zukunft",
+        yield record.problem(path, f"'{shown(value)}' liegt mehr als {FUTURE_YEARS} Jahre in der Zukunft",
                              "ein Datum, das die Quelle nennt (Tippfehler im Jahr?)")
 
 
@@ -148,7 +148,7 @@ def _check_structure(record: Record, path: PathKey, field: Field, value: Any) ->
             yield from _check_value(record, (*path, index), field.item, item)
             if field.item.type in ("ref", "str") and isinstance(item, str):
                 if item in seen:
-                    yield record.problem((*path, index), f"'{item}' steht doppelt in der Liste "
+                    yield record.problem((*path, index), f"'{shown(item)}' steht doppelt in der Liste "
                                          f"(schon an Position {seen[item] + 1})", "jeden Eintrag nur einmal")
                 seen.setdefault(item, index)
     elif field.type == "object":
@@ -187,7 +187,7 @@ def check_record(record: Record) -> Iterator[Problem]:
                 yield record.problem((end,), f"'{last}' liegt vor {start} '{first}'",
                                      f"{end} gleich oder nach {start}")
     if kind.id_matches_file and record.id and record.id != record.file.stem:
-        yield record.problem(("id",), f"Kennung '{record.id}' passt nicht zum Dateinamen '{record.file.name}'",
+        yield record.problem(("id",), f"Kennung '{shown(record.id)}' passt nicht zum Dateinamen '{record.file.name}'",
                              "Kennung gleich Dateiname ohne .yaml", record.file.stem)
 
 
@@ -225,7 +225,7 @@ def check_ids_and_refs(result: LoadResult) -> Iterator[Problem]:
                 continue
             if record.id in seen:
                 first = seen[record.id]
-                yield record.problem(("id",), f"Kennung '{record.id}' ist doppelt (schon in "
+                yield record.problem(("id",), f"Kennung '{shown(record.id)}' ist doppelt (schon in "
                                      f"{display_path(first.file)}:{first.where(('id',))[0]})",
                                      "eine eindeutige Kennung je Eintrag")
             else:
@@ -237,13 +237,13 @@ def check_ids_and_refs(result: LoadResult) -> Iterator[Problem]:
                 # Ids in an unparseable file are unknown, not missing: do not report them twice.
                 if value not in ids[field.ref] and field.ref not in result.unreadable_kinds:
                     target = KINDS[field.ref]
-                    yield record.problem(path, f"unbekannte Kennung '{value}'",
+                    yield record.problem(path, f"unbekannte Kennung '{shown(value)}'",
                                          f"Kennung aus {target.title} ({target.path})",
                                          closest(value, ids[field.ref]))
                 elif (len(path) == 1 and record.public and not ids[field.ref].get(value, record).public
                       and _needed(record, field)):
                     # the build leaves out links to unpublished records; this one the record cannot do without
-                    yield record.problem(path, f"'{value}' ist intern (visibility: internal) und wird nicht "
+                    yield record.problem(path, f"'{shown(value)}' ist intern (visibility: internal) und wird nicht "
                                          "veröffentlicht, dieser Eintrag aber schon; ohne die Angabe wäre er "
                                          "unvollständig", "einen veröffentlichten Eintrag oder diesen Eintrag "
                                          "ebenfalls auf visibility: internal setzen")
