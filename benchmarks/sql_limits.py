@@ -2,7 +2,7 @@
 
 Builds the bundled data into a temporary file, then times the ``suche`` query on a connection with
 the plain search functions (as before the bounds) and on one prepared like the site's
-(bounded functions + SQLITE_LIMIT_LENGTH/SQL_LENGTH), as a ratio in the same process.
+(``kb.datasette.plugin.prepare_connection``: bounded functions + SQLITE_LIMIT_LENGTH/SQL_LENGTH), as a ratio in the same process.
 
     python benchmarks/sql_limits.py --repeat 200
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from kb import text
 from kb.build import build_database
-from kb.datasette import sql_functions
+from kb.datasette.plugin import prepare_connection
 from kb.site import SEARCH_SQL
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,7 +52,7 @@ def main() -> None:
         build_database(ROOT / "data", db)
         before, after = sqlite3.connect(db), sqlite3.connect(db)
         plain(before)
-        sql_functions.prepare(after)
+        prepare_connection(after)
         search_seconds(before, 1), search_seconds(after, 1)  # warm the stem and page caches
         # alternate the two, best of three each, so neither profits from running second
         runs = [(search_seconds(before, args.repeat), search_seconds(after, args.repeat)) for _ in range(3)]

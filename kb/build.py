@@ -5,8 +5,8 @@ Layout (all derived from ``kb.model``):
 - a link table per list of references (``case_fields``, ``quote_factors`` …) and a child table per
   list of objects (``case_factors``, ``case_partners``, ``person_roles`` …), with foreign keys and indexes;
 - JSON-array label columns on ``cases`` for Datasette's array facets;
-- FTS5 ``unicode61 remove_diacritics 2`` on the main text columns, plus one ranked search index
-  over every kind (``search_documents`` + stemmed and trigram FTS5 tables, see ``kb.text``);
+- one German search index over every kind a coordinator looks for (``kb.search_index``); Datasette's
+  ``?_search=`` uses it too (``kb.datasette``), so there is no second, disagreeing full-text index;
 - ``build_info``: data commit and hash, build time, counts, schema and kb version.
 
 The database is written to a temporary file next to the target and atomically renamed,
@@ -29,26 +29,16 @@ from typing import Any, Iterable
 import sqlite_utils
 
 import kb
-from kb import text
+from kb.gitdates import DATED_KINDS, Dates, record_dates
 from kb.load import Record
 from kb.model import KINDS, Field, Kind
 from kb.problems import BuildError, DataError, errors, sqlite_error_text
 from kb.safe_yaml import read_text
+from kb.search_index import write_search_index
 from kb.validate import iter_refs, validate_dir
 from kb.views import VIEWS
 
 SCHEMA_VERSION = 2
-FTS_TOKENIZE = "unicode61 remove_diacritics 2"
-CASE_TEXT_FIELDS = ("goals", "approach", "results", "lessons")  # searched with the summary
-FTS_COLUMNS = {
-    "cases": ["title", "summary", *CASE_TEXT_FIELDS],
-    "quotes": ["text", "role_as_stated", "unattributed"],
-    "factors": ["label", "label_en", "definition", "alt_labels"],
-    "organizations": ["name"],
-    "people": ["name"],
-    "events": ["title", "topic", "place", "venue"],
-    "sources": ["title", "publisher"],
-}
 _SQL_TYPES = {"int": int, "float": float, "bool": int}
 
 
@@ -112,12 +102,13 @@ def _values(fields: Iterable[Field], data: dict[str, Any], nested: bool = False)
 
 
 class _Labels:
-    """id → label of every record, for label columns and the search index."""
+    """id → label of every record, for label columns and the search index; and the records' git dates."""
 
-    def __init__(self, records: dict[str, list[Record]]):
+    def __init__(self, records: dict[str, list[Record]], dates: dict[tuple[str, str], Dates] | None = None):
         self._labels = {name: {r.id: r.data.get(KINDS[name].label, r.id) for r in rs}
                         for name, rs in records.items()}
         self.data = {name: {r.id: r.data for r in rs} for name, rs in records.items()}
+        self.dates = dates or {}
 
     def __call__(self, kind: str, id_: str | None) -> str | None:
         return self._labels[kind].get(id_) if id_ else None
@@ -158,8 +149,9 @@ CASE_DERIVED_COLUMNS = (
 )
 
 
-def _case_derived(data: dict[str, Any], labels: _Labels) -> dict[str, Any]:
+def _case_derived(record: Record, labels: _Labels) -> dict[str, Any]:
     """Values of ``CASE_DERIVED_COLUMNS`` for one case."""
+    data = record.data
     municipality = labels.data["municipality"].get(data.get("municipality"), {})
     event_dates = sorted(str(labels.data["event"][e]["date"]) for e in data.get("presented_at") or []
                          if labels.data["event"].get(e, {}).get("date"))
@@ -172,92 +164,25 @@ def _case_derived(data: dict[str, Any], labels: _Labels) -> dict[str, Any]:
     }
 
 
-DERIVED_COLUMNS = {"case": CASE_DERIVED_COLUMNS}
-DERIVED_VALUES = {"case": _case_derived}  # kind → function computing its DERIVED_COLUMNS
+DATE_COLUMNS = (
+    DerivedColumn("created", str, None, "Angelegt",
+                  "Datum (JJJJ-MM-TT) des ersten Commits mit diesem Eintrag, aus der Git-Geschichte; leer ohne Git."),
+    DerivedColumn("updated", str, None, "Zuletzt geändert",
+                  "Datum (JJJJ-MM-TT) des letzten Commits, der Zeilen dieses Eintrags geändert hat, aus der "
+                  "Git-Geschichte; leer ohne Git."),
+)
 
 
-# ---------------------------------------------------------------------------- search index
+def _dates(record: Record, labels: _Labels) -> dict[str, Any]:
+    """Values of ``DATE_COLUMNS``: when the record was first committed and last changed (``kb.gitdates``)."""
+    dates = labels.dates.get((record.kind.name, record.id), Dates())
+    return {"created": dates.created, "updated": dates.updated}
 
 
-def _synonym_groups(records: dict[str, list[Record]]) -> list[tuple[list[str], str]]:
-    """(stem sequences of the members, text added to a document that mentions any member).
-
-    Synonym groups expand both ways. A factor's raw terms expand one way, to the factor's
-    label: "transparent umgehen" is found by "Transparenz", but a long raw term such as
-    "transparente Kooperationskultur" does not make every Transparenz document match "Kooperation".
-    """
-    groups = []
-    for record in records["synonym"]:
-        terms = record.data["terms"]
-        groups.append(([text.stem_text(t) for t in terms], " ".join(terms)))
-    for record in records["factor"]:
-        groups.append(([text.stem_text(t) for t in record.data.get("alt_labels") or []], record.data["label"]))
-    return groups
-
-
-def _expand(stems: str, groups: list[tuple[list[str], str]]) -> str:
-    padded = f" {stems} "
-    return " ".join(expansion for members, expansion in groups
-                    if any(m and f" {m} " in padded for m in members))
-
-
-SEARCH_KIND_LABELS = {"case": "Praxisbeispiel", "quote": "Zitat", "factor": "Erfolgsfaktor",
-                      "organization": "Organisation", "event": "Veranstaltung"}
-INDIRECT_SPEECH_LABEL = "Aussage laut Bericht"  # reported speech is never called a quotation
-_SEARCH_DOCUMENT_COLUMNS = ("kind", "kind_label", "table_name", "record_id", "title", "body")
-
-
-def _search_documents(records: dict[str, list[Record]], labels: _Labels) -> Iterable[dict[str, Any]]:
-    def doc(kind: str, id_: str, title: str, body: str, extra: str = "", kind_label: str = "") -> dict[str, Any]:
-        return {"kind": kind, "kind_label": kind_label or SEARCH_KIND_LABELS[kind], "table_name": KINDS[kind].table,
-                "record_id": id_, "title": title, "body": body, "extra": extra}
-
-    for r in records["case"]:
-        d = r.data
-        extra = " ".join(filter(None, [
-            labels("municipality", d["municipality"]),
-            *_facet_labels(KINDS["case"].field("fields"), d, labels),
-            *_facet_labels(KINDS["case"].field("factors"), d, labels),
-            *(p.get("label") or labels("organization", p.get("organization")) or "" for p in d.get("partners") or []),
-        ]))
-        body = "\n\n".join(filter(None, [d["summary"], *(d.get(name) for name in CASE_TEXT_FIELDS)]))
-        yield doc("case", r.id, d["title"], body, extra)
-    for r in records["quote"]:
-        d = r.data
-        speaker = labels("person", d.get("speaker")) or d.get("unattributed") or ""
-        factors = (labels("factor", f) for f in d.get("factors") or [])
-        yield doc("quote", r.id, speaker, d["text"], " ".join(filter(None, [d.get("role_as_stated"), *factors])),
-                  INDIRECT_SPEECH_LABEL if d.get("speech") == "indirect" else "")
-    for r in records["factor"]:
-        d = r.data
-        yield doc("factor", r.id, d["label"], d["definition"], " ".join([d["label_en"], *(d.get("alt_labels") or [])]))
-    for r in records["organization"]:
-        yield doc("organization", r.id, r.data["name"], "", labels("actor_type", r.data["actor_type"]) or "")
-    for r in records["event"]:
-        d = r.data
-        yield doc("event", r.id, d["title"], d.get("topic") or "",
-                  " ".join(filter(None, [d.get("place"), labels("municipality", d.get("municipality")), d.get("venue")])))
-
-
-def _write_search_index(db: sqlite_utils.Database, records: dict[str, list[Record]], labels: _Labels) -> None:
-    groups = _synonym_groups(records)
-    documents = list(_search_documents(records, labels))
-    db["search_documents"].create({"id": int, **{c: str for c in _SEARCH_DOCUMENT_COLUMNS}},
-                                  pk="id", not_null=set(_SEARCH_DOCUMENT_COLUMNS))
-    db.execute(f"CREATE VIRTUAL TABLE search_stems USING fts5(title, body, terms, tokenize='{FTS_TOKENIZE}')")
-    db.execute("CREATE VIRTUAL TABLE search_trigrams USING fts5(title, body, tokenize='trigram')")
-    doc_rows, stem_rows, trigram_rows = [], [], []
-    for rowid, d in enumerate(documents, start=1):
-        doc_rows.append({"id": rowid, **{k: d[k] for k in _SEARCH_DOCUMENT_COLUMNS}})
-        title_stems, body_stems = text.stem_text(d["title"]), text.stem_text(d["body"])
-        extra_stems = text.stem_text(d["extra"])
-        synonyms = _expand(f"{title_stems} {body_stems} {extra_stems}", groups)
-        stem_rows.append((rowid, title_stems, body_stems, f"{extra_stems} {text.stem_text(synonyms)}".strip()))
-        trigram_rows.append((rowid, text.fold(d["title"]), text.fold(f"{d['body']} {d['extra']}")))
-    db["search_documents"].insert_all(doc_rows)
-    db.conn.executemany("INSERT INTO search_stems(rowid, title, body, terms) VALUES (?, ?, ?, ?)", stem_rows)
-    db.conn.executemany("INSERT INTO search_trigrams(rowid, title, body) VALUES (?, ?, ?)", trigram_rows)
-    db["search_documents"].create_index(["kind", "record_id"], unique=True)
+DERIVED_COLUMNS = {"case": CASE_DERIVED_COLUMNS + DATE_COLUMNS, "quote": DATE_COLUMNS, "event": DATE_COLUMNS}
+# kind → function computing its DERIVED_COLUMNS for one record
+DERIVED_VALUES = {"case": lambda r, labels: {**_case_derived(r, labels), **_dates(r, labels)},
+                  "quote": _dates, "event": _dates}
 
 
 # ---------------------------------------------------------------------------- tables
@@ -319,13 +244,11 @@ def _write_table(db: sqlite_utils.Database, kind: Kind, records: list[Record], l
         for f in facet_fields:
             row[f.facet_column] = json.dumps(_facet_labels(f, r.data, labels), ensure_ascii=False)
         if derived:
-            row.update(DERIVED_VALUES[kind.name](r.data, labels))
+            row.update(DERIVED_VALUES[kind.name](r, labels))
         rows.append(row)
     table.insert_all(rows, batch_size=max(1, 999 // len(columns)))
     for fk_column, _, _ in foreign_keys:
         table.create_index([fk_column])
-    if kind.table in FTS_COLUMNS:
-        table.enable_fts(FTS_COLUMNS[kind.table], tokenize=FTS_TOKENIZE)
 
 
 def _write_sub_tables(db: sqlite_utils.Database, kind: Kind, records: list[Record],
@@ -445,7 +368,7 @@ def build_database(data_dir: Path | str, db_path: Path | str) -> BuildReport:
     if errors(problems):
         raise DataError(errors(problems))
     records = published_records(result.records)
-    labels = _Labels(records)
+    labels = _Labels(records, record_dates(data_dir, records, DATED_KINDS))
     published_ids = {name: {r.id for r in rs} for name, rs in records.items()}
 
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -464,7 +387,7 @@ def build_database(data_dir: Path | str, db_path: Path | str) -> BuildReport:
                 _write_table(db, kind, records[kind.name], labels, published_ids)
             for kind in KINDS.values():
                 _write_sub_tables(db, kind, records[kind.name], published_ids)
-            _write_search_index(db, records, labels)
+            write_search_index(db, records, labels)
             for view in VIEWS:
                 db.create_view(view.name, view.sql.strip())
             counts = {kind.table: len(records[kind.name]) for kind in KINDS.values()}

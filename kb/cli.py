@@ -121,24 +121,172 @@ def build(data_dir: Path, db_path: Path) -> None:
 @click.option("--metadata", type=click.Path(path_type=Path, exists=True), default=Path("metadata.yml"),
               show_default=True, help="Datasette-Metadaten.")
 @click.option("-p", "--port", type=int, default=8001, show_default=True, help="Port auf 127.0.0.1.")
-def serve(data_dir: Path, db_path: Path, metadata: Path, port: int) -> None:
+@click.option("--reload", "live", is_flag=True,
+              help="Vorschau beim Bearbeiten: baut bei jeder Änderung in DATA_DIR neu; Fehler werden gemeldet, "
+                   "die Website zeigt dann weiter den letzten gültigen Stand.")
+def serve(data_dir: Path, db_path: Path, metadata: Path, port: int, live: bool) -> None:
     """Baut neu, wenn sich die Daten geändert haben, und startet Datasette auf 127.0.0.1.
+
+    Mit --reload bleibt kb wach: jede gespeicherte Änderung an einer YAML-Datei baut die Datenbank
+    neu, und die nächste Seite zeigt den neuen Stand.
 
     Example:
 
-        kb serve --port 8001
+        kb serve --port 8001 --reload
     """
-    from kb.serve import ensure_built, run_datasette
+    from kb.serve import datasette_command, ensure_built, run_datasette
 
-    try:
-        report = ensure_built(_data_dir(data_dir), db_path)
-    except DataError as exc:
-        _report_problems(exc.problems)
-        sys.exit(1)
+    if live:
+        from kb.reload import rebuild, serve_with_reload
+
+        try:
+            report = rebuild(_data_dir(data_dir), db_path)
+        except DataError as exc:
+            _report_problems(exc.problems)
+            if not db_path.exists():
+                sys.exit(1)
+            click.echo("Die Website zeigt den letzten gültigen Stand, bis die Fehler behoben sind.", err=True)
+            report = None
+    else:
+        try:
+            report = ensure_built(_data_dir(data_dir), db_path)
+        except DataError as exc:
+            _report_problems(exc.problems)
+            sys.exit(1)
     if report:
         click.echo(f"{db_path} neu gebaut in {report.seconds:.2f} s.")
     click.echo(f"Kooperationswissen läuft auf http://127.0.0.1:{port}/  (Beenden mit Strg+C)")
-    run_datasette(db_path, metadata, port)
+    if live:
+        click.echo(f"Beobachte {data_dir}: Änderungen erscheinen beim nächsten Seitenaufruf.")
+        serve_with_reload(datasette_command(db_path, metadata, port), data_dir, db_path,
+                          lambda message: click.echo(message, err=True))
+    else:
+        run_datasette(db_path, metadata, port)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(f"Fehler: {message}", err=True)
+    sys.exit(code)
+
+
+def _write_drafts(data_dir: Path, drafts, to_stdout: bool, note: str = "") -> None:
+    """Print drafts, or write them into ``data_dir`` (new files, or appended to list files)."""
+    from kb.drafts import DraftError, as_text, write
+
+    if to_stdout:
+        click.echo(as_text(drafts, data_dir, note), nl=False)
+        return
+    try:
+        written = write(data_dir, drafts)
+    except DraftError as exc:
+        _fail(str(exc))
+    for path, line in written:
+        click.echo(f"geschrieben: {path} ab Zeile {line}")
+    click.echo("Jetzt die leeren Felder und jeden 'review:'-Hinweis bearbeiten, dann 'kb validate' ausführen.")
+
+
+@cli.command()
+@click.argument("kind", metavar="ART")
+@click.argument("title", metavar="TITEL", required=False, default="")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True,
+              help="Ordner mit den YAML-Daten.")
+@click.option("--source", "source_id", metavar="KENNUNG", help="Quelle, die der neue Eintrag nennt (bei Zitaten Pflicht).")
+@click.option("--from-url", "url", metavar="URL", help="Nur für Quellen: Titel, Herausgeber, Datum und Sprache aus der Seite übernehmen.")
+@click.option("--stdout", "to_stdout", is_flag=True, help="Nur anzeigen, nichts schreiben.")
+def new(kind: str, title: str, data_dir: Path, source_id: str | None, url: str | None, to_stdout: bool) -> None:
+    """Legt einen neuen Eintrag als Gerüst an: jedes Feld mit deutschem Kommentar, eine freie Kennung aus dem Titel.
+
+    ART ist case, quote, source, event, person oder organization; TITEL ist Titel, Name oder (bei Zitaten)
+    der Wortlaut. Praxisbeispiele bekommen eine eigene Datei, alle anderen werden an ihre Datei angehängt;
+    eine vorhandene Datei wird nie überschrieben.
+
+    Example:
+
+        kb new case "Sprachcafé im Stadtteil" && kb new source --from-url https://www.example.org/bericht
+    """
+    from kb.drafts import DraftError
+    from kb.load import load_data
+    from kb.scaffold import check_kind, skeleton
+    from kb.webpage import PageError, fetch
+
+    try:
+        check_kind(kind)
+    except DraftError as exc:
+        _fail(str(exc), 2)
+    records = load_data(_data_dir(data_dir)).records
+    page = None
+    if url and kind == "source":
+        try:
+            page = fetch(url)
+        except PageError as exc:
+            click.echo(f"Hinweis: {exc}; die Felder bleiben leer.", err=True)
+    if not (title or page and page.title or url):
+        _fail("TITEL fehlt (erwartet: kb new ART \"Titel\", bei Quellen auch --from-url URL)", 2)
+    try:
+        draft = skeleton(kind, title, records, source_id, url, page)
+    except DraftError as exc:
+        _fail(str(exc), 2)
+    _write_drafts(data_dir, [draft], to_stdout)
+
+
+@cli.command("import-article")
+@click.argument("article", metavar="DATEI|-")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True,
+              help="Ordner mit den YAML-Daten, gegen die Personen, Organisationen und Kommunen abgeglichen werden.")
+@click.option("--url", help="Öffentliche Adresse des Artikels (für die Quelle).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
+              help="Entwurf in diesen Ordner schreiben (z. B. data: neue Dateien anlegen, Listen ergänzen) "
+                   "statt ihn anzuzeigen.")
+def import_article(article: str, data_dir: Path, url: str | None, out_dir: Path | None) -> None:
+    """Macht aus dem Text eines Berichts oder einer Pressemitteilung einen Entwurf zum Prüfen.
+
+    Erkennt Titel, Datum, Orte, Zitate mit Sprecher und Funktion, Personen und Organisationen
+    (abgeglichen mit den vorhandenen, mit Ähnlichkeit) und mögliche Erfolgsfaktoren. Jede Stelle,
+    die geprüft werden muss, ist mit 'review:' markiert; 'kb validate' meldet sie, bis sie
+    abgearbeitet und gelöscht sind. DATEI ist Text in UTF-8; '-' liest von der Standardeingabe.
+
+    Example:
+
+        kb import-article bericht.txt --url https://www.example.org/bericht --out data
+    """
+    from kb.article.draft import import_article as build_draft
+    from kb.article.reading import ArticleError, read
+    from kb.load import load_data
+
+    records = load_data(_data_dir(data_dir)).records
+    try:
+        raw = sys.stdin.buffer.read() if article == "-" else Path(article).read_bytes()
+        result = build_draft(read(raw, Path(article).name), records, url)
+    except ArticleError as exc:
+        _fail(str(exc))
+    _write_drafts(out_dir or data_dir, result.drafts, out_dir is None, result.note)
+
+
+@cli.command()
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True,
+              help="Ordner mit den YAML-Daten.")
+@click.option("--format", "output", type=click.Choice(["terminal", "markdown"]), default="terminal",
+              show_default=True, help="Tabellen im Terminal oder Markdown (z. B. für einen Pull Request).")
+def report(data_dir: Path, output: str) -> None:
+    """Zeigt einen Qualitätsbericht: Abdeckung je Erfolgsfaktor, Handlungsfeld, Bundesland und Jahr,
+    Lücken, Quellen, Widersprüche, schwache Belege und mögliche Dubletten.
+
+    Der Bericht liest die Daten so, wie sie im Ordner liegen, auch Entwürfe mit offenen Prüfhinweisen.
+
+    Example:
+
+        kb report --format markdown > bericht.md
+    """
+    from kb.load import load_data
+    from kb.report import build_report, markdown, terminal
+
+    result = build_report(load_data(_data_dir(data_dir)).records)
+    if output == "markdown":
+        click.echo(markdown(result), nl=False)
+    else:
+        from rich.console import Console
+
+        terminal(result, Console(file=click.get_text_stream("stdout")))
 
 
 @cli.command()

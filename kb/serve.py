@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kb.build import BuildReport, build_database, data_fingerprint
+from kb.build import BuildReport, build_database, data_commit, data_fingerprint
 
 SETTINGS: dict[str, bool | int] = {
     "suggest_facets": False,          # ~0.9 s per request at 100k rows (stack-notes.md)
@@ -19,19 +19,24 @@ SETTINGS: dict[str, bool | int] = {
 }
 
 
-def built_fingerprint(db_path: Path) -> str | None:
-    """The data fingerprint recorded in ``build_info``, or None for a missing or unreadable database."""
+def built_state(db_path: Path) -> tuple[str, str | None] | None:
+    """(data fingerprint, data commit) recorded in ``build_info``, or None for a missing or unreadable database."""
     if not db_path.exists():
         return None
     try:
         conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
         try:
-            row = conn.execute("select data_fingerprint from build_info where id = 1").fetchone()
+            row = conn.execute("select data_fingerprint, data_commit from build_info where id = 1").fetchone()
         finally:
             conn.close()
     except sqlite3.Error:
         return None
-    return row[0] if row else None
+    return (row[0], row[1]) if row else None
+
+
+def is_current(data_dir: Path, db_path: Path) -> bool:
+    """Whether the database was built from this data at this commit (a commit changes the git dates)."""
+    return built_state(db_path) == (data_fingerprint(data_dir), data_commit(data_dir))
 
 
 def inspect_path(db_path: Path) -> Path:
@@ -50,7 +55,7 @@ def ensure_built(data_dir: Path, db_path: Path) -> BuildReport | None:
     """Rebuild (and re-inspect) when the data differs from what the database was built from;
     None when it is current."""
     report = None
-    if built_fingerprint(db_path) != data_fingerprint(data_dir):
+    if not is_current(data_dir, db_path):
         report = build_database(data_dir, db_path)
     inspected = inspect_path(db_path)
     if report or not inspected.exists() or inspected.stat().st_mtime < db_path.stat().st_mtime:

@@ -11,8 +11,9 @@ from typing import Any
 
 import yaml
 
-from kb.build import DERIVED_COLUMNS, FTS_COLUMNS, child_table, link_columns, ref_column
+from kb.build import DERIVED_COLUMNS, child_table, link_columns, ref_column
 from kb.model import KINDS, PARTIAL_DATE_PATTERN, SLUG_PATTERN, Field, Kind
+from kb.search import hits_sql
 from kb.views import VIEWS
 
 DATABASE = "kb"
@@ -21,25 +22,16 @@ SCHEMA_DIR = Path("docs") / "schemas"
 METADATA_FILE = Path("metadata.yml")
 CODEBOOK_FILE = Path("docs") / "codebook.md"
 
-SEARCH_SQL = """\
-with hits as (
-  select rowid, bm25(search_stems, 10.0, 1.0, 0.5) as score
-  from search_stems
-  where kb_match(:q) is not null and search_stems match kb_match(:q)
-  union all
-  select rowid, bm25(search_trigrams, 10.0, 1.0) / 2 as score
-  from search_trigrams
-  where kb_trigram(:q) is not null and search_trigrams match kb_trigram(:q)
-),
-best as (select rowid, min(score) as score from hits group by rowid)
+SEARCH_SQL = f"""\
+with {hits_sql("kb_match(:q)", "kb_trigram(:q)")}
 select
   d.kind_label as art,
   d.title as titel,
   kb_snippet(d.body, :q) as ausschnitt,
   '/kb/' || d.table_name || '/' || d.record_id as link
-from best join search_documents d on d.id = best.rowid
-order by best.score, d.id
-limit 100
+from (select rowid, score from best order by score, rowid limit 100) top
+join search_documents d on d.id = top.rowid
+order by top.score, d.id
 """
 
 CASES_BY_FACTOR_SQL = """\
@@ -64,11 +56,7 @@ group by a.factor_id, b.factor_id
 order by praxisbeispiele desc, faktor_a, faktor_b
 """
 
-CASE_FACETS: list[Any] = [
-    {"array": "factor_labels"}, {"array": "field_labels"}, "state_id", "municipality_kind_id", "start_year",
-    "presented_year",
-    {"array": "event_labels"}, {"array": "partner_types"},
-]
+CASE_FACETS: list[Any] = [{"kb": "filter"}]  # every case filter, counted by kb.datasette.case_list
 TABLE_FACETS: dict[str, list[Any]] = {
     "cases": CASE_FACETS,
     "quotes": ["speech", "speaker_id", "event_id", "source_id"],
@@ -116,11 +104,11 @@ def _table_entry(kind: Kind) -> dict[str, Any]:
                              "label_column": kind.label}
     if kind.table in TABLE_FACETS:
         entry["facets"] = TABLE_FACETS[kind.table]
+    if kind.table == "cases":
+        entry["size"] = 30
     sortable = [c for c in ("title", "name", "label", "date", "start_year", "presented_year", "position", "id")
                 if c in columns]
     entry["sortable_columns"] = sortable
-    if kind.table in FTS_COLUMNS:
-        entry["fts_table"] = f"{kind.table}_fts"
     return entry
 
 
@@ -277,14 +265,19 @@ Diese Regeln gelten für jede Codierung eines Erfolgsfaktors in einem Praxisbeis
    beziehen (etwa vom Podium einer Tagung). Solche Aussagen gehören als Zitat oder Aussage laut Bericht in
    `data/quotes/`, nicht in eine Codierung.
 3. **Wörtlich oder umschrieben.** `verbatim: true`, wenn der Beleg ein wörtliches Zitat aus der Quelle ist; es steht
-   dann in „…“, Auslassungen als […]. `verbatim: false`, wenn der Beleg die Quelle in eigenen Worten wiedergibt;
-   er behält die Zeitform der Quelle (ein Plan bleibt ein Plan).
-4. **Eine Codierung je Praxisbeispiel und Faktor.** Belegen mehrere Stellen denselben Faktor, stehen sie zusammen
-   in einer Codierung; `kb validate` meldet eine zweite Codierung desselben Faktors.
+   dann in „…“, Auslassungen als […], und höchstens eine kurze Angabe in eigenen Worten nennt, wer spricht.
+   `verbatim: false`, wenn der Beleg die Quelle in eigenen Worten wiedergibt (einzelne zitierte Begriffe in „…“ sind
+   dabei erlaubt); er behält die Zeitform der Quelle (ein Plan bleibt ein Plan).
+4. **Eine Codierung je Praxisbeispiel und Faktor.** Belegen mehrere Stellen derselben Quelle denselben Faktor, stehen
+   sie zusammen in einer Codierung; stammen sie aus verschiedenen Quellen, bleibt der stärkere Beleg (eine Codierung
+   hat genau eine Quelle). `kb validate` meldet eine zweite Codierung desselben Faktors.
 5. **1 heißt belegt, 0 heißt nicht berichtet.** Eine Codierung (1) bedeutet: der Faktor ist mit Beleg als
    vorhanden codiert. Keine Codierung (0) bedeutet nur, dass die gelesenen Quellen nichts dazu berichten, nie,
    dass der Faktor fehlt.
 6. **Jede Codierung nennt ihre Quelle** (`source`), und diese Quelle steht auch in den Quellen des Beispiels.
+7. **Ankerbeispiel und Abdeckung.** Jeder Faktor mit Codierungen nennt ein Ankerbeispiel (`anchor_case`), dessen
+   Beleg zeigt, was als Beleg zählt. Ein Faktor ohne Codierung erklärt in `coverage_note`, warum die Quellen keinen
+   Beleg hergeben; sobald ein Praxisbeispiel ihn codiert, verlangt `kb validate`, die Anmerkung zu löschen.
 """
 
 

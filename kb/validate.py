@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import urlparse
 
+from kb.ids import slugify
 from kb.load import LoadResult, PathKey, Record, load_data
-from kb.model import FUTURE_YEARS, INT_RANGE, KINDS, MAX_ID_LENGTH, PARTIAL_DATE_PATTERN, SLUG_PATTERN, Field
+from kb.model import (FUTURE_YEARS, INT_RANGE, KINDS, MAX_ID_LENGTH, PARTIAL_DATE_PATTERN, REVIEW_KEY, SLUG_PATTERN,
+                      Field)
 from kb.problems import WARNING, Problem, closest, display_path, shown
 
 _SLUG = re.compile(SLUG_PATTERN)
@@ -99,8 +101,7 @@ def _check_text(record: Record, path: PathKey, field: Field, value: str) -> Iter
     if field.type in ("slug", "ref") and len(value) > MAX_ID_LENGTH:
         yield record.problem(path, f"Kennung ist {len(value)} Zeichen lang", f"höchstens {MAX_ID_LENGTH} Zeichen")
     elif field.type in ("slug", "ref") and not _SLUG.fullmatch(value):
-        suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower().replace("ä", "ae").replace("ö", "oe")
-                            .replace("ü", "ue").replace("ß", "ss")).strip("-")
+        suggestion = slugify(value, max_words=len(value), max_length=len(value) * 2, drop_stopwords=False)
         yield record.problem(path, f"'{shown(value)}' ist keine gültige Kennung", TYPE_HINTS["slug"], suggestion)
     elif field.type == "url":
         if not _URL.fullmatch(value) or not urlparse(value).netloc:
@@ -159,12 +160,19 @@ def _check_members(record: Record, path: PathKey, fields: tuple[Field, ...], dat
     by_name = {f.name: f for f in fields}
     for key, value in data.items():
         field = by_name.get(key)
+        if key == REVIEW_KEY:
+            yield record.problem((*path, key), f"offener Prüfhinweis: {value}",
+                                 "den Hinweis abarbeiten, dann die Zeile 'review:' löschen")
+            continue
         if field is None:
             yield record.problem((*path, key), "unbekanntes Feld", "eines von: " + ", ".join(by_name),
                                  closest(str(key), by_name))
             continue
-        if value is None and not field.required:
-            yield record.problem((*path, key), "leerer Wert", "Feld weglassen, wenn die Angabe unbekannt ist")
+        if value is None:
+            if field.required or (not path and any(key in group for group in record.kind.one_of)):
+                yield record.problem((*path, key), "Pflichtfeld ist noch leer", TYPE_HINTS[field.type])
+            else:
+                yield record.problem((*path, key), "leerer Wert", "Feld weglassen, wenn die Angabe unbekannt ist")
             continue
         yield from _check_value(record, (*path, key), field, value)
     for field in fields:

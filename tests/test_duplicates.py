@@ -32,7 +32,7 @@ title: {title}
 municipality: {municipality}
 fields: [uebergang]
 summary: Kurz.
-factors: [{{factor: vertrauen, evidence: Vertrauen, source: news}}]
+factors: [{{factor: vertrauen, evidence: Vertrauen, verbatim: false, source: news}}]
 sources: [news]
 """
 QUOTE = """- id: {id}

@@ -62,5 +62,5 @@ def test_codebook_leaves_out_internal_cases(fixture_data):
     case = fixture_data / "cases" / "kassel-beispiel.yaml"
     case.write_text(case.read_text(encoding="utf-8") + "visibility: internal\n", encoding="utf-8")
     text = codebook(fixture_data)
-    assert "Ankerbeispiel" not in text and "kassel-beispiel" not in text
+    assert "- **Ankerbeispiel:**" not in text and "kassel-beispiel" not in text
     assert "- **Codierungen:** 0 Praxisbeispiele" in text

@@ -15,35 +15,14 @@ async def test_index_answers_in_german(ds):
     response = await ds.client.get("/")
     assert response.status_code == 200
     assert "Kooperationswissen" in response.text
-    assert "Offene Wissensbasis gelingender kommunaler Kooperation" in response.text
-    assert '<form class="kb-search" action="/kb/suche" method="get">' in response.text
+    assert "offene Wissensbasis gelingender kommunaler Kooperation" in response.text
+    assert '<form class="kb-big-search" action="/suche" method="get" role="search">' in response.text
 
 
 async def test_whole_database_download(ds):
     response = await ds.client.get("/kb.db")
     assert response.status_code == 200
     assert response.content.startswith(b"SQLite format 3")
-
-
-async def test_cases_table_shows_facet_counts(ds):
-    data = await get_json(ds, "/kb/cases.json?_facet_size=50")
-    facets = data["facet_results"]
-    assert set(facets) >= {"factor_labels", "field_labels", "state_id", "municipality_kind_id", "start_year",
-                           "presented_year", "event_labels"}
-    total = data["filtered_table_rows_count"]
-    state_counts = {row["value"]: row["count"] for row in facets["state_id"]["results"]}
-    assert sum(state_counts.values()) == total
-    factor_counts = {row["value"]: row["count"] for row in facets["factor_labels"]["results"]}
-    assert all(count >= 1 for count in factor_counts.values()) and factor_counts
-
-
-async def test_facet_counts_match_sql(ds):
-    data = await get_json(ds, "/kb/cases.json?_facet_size=100")
-    counts = {row["value"]: row["count"] for row in data["facet_results"]["factor_labels"]["results"]}
-    sql = ("select f.label, count(distinct cf.case_id) from case_factors cf join factors f on f.id = cf.factor_id "
-           "group by f.label")
-    expected = {label: n for label, n in (await ds.get_database("kb").execute(sql)).rows}
-    assert counts == expected
 
 
 async def test_table_search_vertrauen_finds_knueppel_quote(ds):
@@ -110,18 +89,6 @@ async def test_table_and_column_descriptions_are_german(ds):
     assert columns["summary"].startswith("Zusammenfassung:")
 
 
-async def test_facet_headings_are_german(ds):
-    response = await ds.client.get("/kb/cases")
-    headings = re.findall(r'<strong title="Spalte ([^"]+)">\s*([^<]+?)\s*<', response.text)
-    assert [title for _, title in headings] == ["Erfolgsfaktoren", "Handlungsfelder", "Bundesland", "Kommunentyp",
-                                                "Startjahr", "Jahr der Vorstellung", "Vorgestellt auf",
-                                                "Partnertypen"]  # metadata order
-    assert dict(headings) == {
-        "factor_labels": "Erfolgsfaktoren", "field_labels": "Handlungsfelder", "state_id": "Bundesland",
-        "municipality_kind_id": "Kommunentyp", "start_year": "Startjahr", "presented_year": "Jahr der Vorstellung",
-        "event_labels": "Vorgestellt auf", "partner_types": "Partnertypen"}
-
-
 async def test_case_overview_exports_as_csv_that_parses(ds):
     import csv
     import io
@@ -138,9 +105,9 @@ async def test_case_overview_exports_as_csv_that_parses(ds):
 
 
 @pytest.mark.parametrize("path, german", [
-    ("/kb/cases", ["Einträge", "Suche:", "Anwenden", "Diese Daten als", "Datenlizenz"]),
+    ("/kb/case_overview", ["Einträge", "Anwenden", "Diese Daten als", "Datenlizenz"]),
     ("/kb/suche?q=Vertrauen", ["Abfrageparameter", "SQL ausführen"]),
-    ("/kb/quotes/kassel2-assel-erfolg", ["Verweise aus anderen Tabellen", "Diese Daten als"]),
+    ("/kb/case_factors/offenbach-elternarbeit,0", ["Diese Daten als"]),
     ("/kb", ["Tabellen", "Abfragen"]),
 ])
 async def test_page_chrome_is_german(ds, path, german):

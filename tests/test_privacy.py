@@ -3,15 +3,16 @@ import sqlite3
 
 import pytest
 
+from kb import text
 from kb.build import build_database
 from kb.model import KINDS
 from kb.validate import validate_dir
 
 
-def rows(db_path, sql):
+def rows(db_path, sql, params=()):
     conn = sqlite3.connect(db_path)
     try:
-        return conn.execute(sql).fetchall()
+        return conn.execute(sql, params).fetchall()
     finally:
         conn.close()
 
@@ -113,10 +114,13 @@ def test_records_only_internal_records_use_are_not_published(private_data, tmp_p
     assert rows(db, "select * from case_notes") == [("kassel-beispiel", 0, "Quellen widersprechen sich.", '["news"]')]
     assert rows(db, "select kind, record_id from search_documents order by kind, record_id") == [
         ("case", "kassel-beispiel"), ("event", "kassel2"), ("factor", "empathie"), ("factor", "vertrauen"),
-        ("organization", "schlachthof"), ("quote", "alle"), ("quote", "bericht"), ("quote", "knueppel")]
-    for table, word in [("people_fts", "Geheim"), ("people_fts", "Privat"), ("sources_fts", "Geheimtitel"),
-                        ("organizations_fts", "Geheimverein"), ("events_fts", "Internes"), ("cases_fts", "Hinterdorf")]:
-        assert rows(db, f"select count(*) from {table} where {table} match '{word}'") == [(0,)], table
+        ("field", "uebergang"), ("municipality", "kassel"), ("organization", "schlachthof"),
+        ("person", "christine-knueppel"), ("quote", "alle"), ("quote", "bericht"), ("quote", "knueppel"),
+        ("series", "reihe-2018"), ("source", "doc"), ("source", "news")]
+    for word in ("Geheim", "Privat", "Geheimtitel", "Geheimverein", "Internes", "Hinterdorf"):
+        for table in ("search_stems", "search_trigrams"):
+            query = text.match_query(word) if table == "search_stems" else text.trigram_query(word)
+            assert rows(db, f"select count(*) from {table} where {table} match ?", [query]) == [(0,)], (table, word)
     dump = "\n".join(sqlite3.connect(db).iterdump())
     for secret in ("Geheim", "Paula", "intern-quelle", "geheimakte", "Hinterdorf", "intern-treffen"):
         assert secret not in dump, secret

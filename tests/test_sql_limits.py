@@ -4,7 +4,8 @@ import sqlite3
 import pytest
 
 from kb.datasette.plugin import prepare_connection
-from kb.datasette.sql_functions import MAX_QUERY_CHARS, MAX_SQL_BYTES, MAX_TEXT_CHARS, MAX_VALUE_BYTES
+from kb.datasette.limits import MAX_SQL_BYTES, MAX_VALUE_BYTES
+from kb.search import MAX_QUERY_CHARS, MAX_TEXT_CHARS
 
 
 @pytest.fixture

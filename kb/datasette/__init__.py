@@ -1,9 +1,12 @@
-"""The kb Datasette plugin package: hooks in plugin.py, templates/ shipped alongside.
+"""The kb Datasette plugin package: hooks in plugin.py, templates/ and static/ shipped alongside.
 
-The entry point names this package (not the module) so Datasette finds templates/.
+The entry point names this package (not the module) so Datasette finds templates/ and static/.
 """
 from kb.datasette.plugin import (
-    extra_body_script, extra_template_vars, prepare_connection, prepare_jinja2_environment, render_cell,
+    extra_body_script, extra_template_vars, filters_from_request, prepare_connection, prepare_jinja2_environment,
+    register_facet_classes, register_output_renderer, register_routes, render_cell,
 )
 
-__all__ = ["extra_body_script", "extra_template_vars", "prepare_connection", "prepare_jinja2_environment", "render_cell"]
+__all__ = ["extra_body_script", "extra_template_vars", "filters_from_request", "prepare_connection",
+           "prepare_jinja2_environment", "register_facet_classes", "register_output_renderer", "register_routes",
+           "render_cell"]
