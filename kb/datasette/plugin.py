@@ -82,7 +82,7 @@ def render_cell(value, column):
     if column == SNIPPET_COLUMN:
         # Escape everything, then let only the <mark> tags through: safe for any SQL result.
         return Markup(_MARK.sub(r"<\1mark>", html.escape(html.unescape(value))))
-    if column == LINK_COLUMN and re.fullmatch(r"/[\w/%.-]+", value):
+    if column == LINK_COLUMN and re.fullmatch(r"/(?!/)[\w/%.-]*", value):  # "//host/…" would leave the site
         return Markup(f'<a href="{html.escape(value)}">{html.escape(value)}</a>')
     return None
 
