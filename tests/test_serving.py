@@ -42,3 +42,28 @@ async def test_bad_table_arguments_are_400_not_500(ds, path):
 def test_link_column_links_only_paths_on_this_site(value, linked):
     out = render_cell(value, "link")
     assert (out is not None and "<a href" in out) == linked
+
+
+async def test_table_visibility_is_computed_once_per_table(site_db, monkeypatch):
+    """Datasette 0.65.5 deep-copies the whole metadata for every table it checks; /kb checks every table."""
+    from datasette.app import Datasette
+
+    from conftest import make_datasette
+
+    calls = []
+    original = Datasette._table_permission_allows
+
+    def counting(self, database, table):
+        calls.append((database, table))
+        return original(self, database, table)
+
+    monkeypatch.setattr(Datasette, "_table_permission_allows", counting)
+    ds = make_datasette(site_db)
+    assert (await ds.client.get("/kb")).status_code == 200
+    first = len(calls)
+    assert first >= 20  # every table and view was checked once
+    assert (await ds.client.get("/kb")).status_code == 200
+    assert (await ds.client.get("/kb/cases")).status_code == 200
+    assert len(calls) == first + len({("kb", "cases")} - set(calls))
+    tables = await ds.get_database("kb").table_names()
+    assert all(ds._table_permission_allows("kb", t) == original(ds, "kb", t) for t in tables)
