@@ -46,7 +46,7 @@ def test_link_and_child_rows(fixture_db):
                                                                ("kassel-beispiel", "doc", 1)]
     assert rows(fixture_db, "select * from person_roles") == [
         ("christine-knueppel", 0, "Geschäftsführerin Kulturzentrum Schlachthof e.V., Kassel", "schlachthof", None,
-         "news", "2018-06-12")]
+         "news", "2018-06-12", "Tag")]
     assert rows(fixture_db, "select * from event_people") == [("kassel2", 0, "christine-knueppel", "Podiumsgast", "news")]
     assert rows(fixture_db, "select * from quote_factors order by quote_id, position") == [
         ("alle", "vertrauen", 0), ("alle", "empathie", 1), ("bericht", "vertrauen", 0), ("knueppel", "vertrauen", 0)]
