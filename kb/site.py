@@ -6,6 +6,7 @@ checked-in copies are stale (run ``kb generate`` to refresh them).
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -273,11 +274,53 @@ def _records(data_dir: Path, kind: str) -> list[dict[str, Any]]:
     return sorted(out, key=lambda r: (r.get("position", 0), r["id"]))
 
 
-def codebook(data_dir: Path) -> str:
-    """docs/codebook.md: coding protocol and the success-factor codebook with anchor examples and counts."""
-    def records(kind: str) -> list[dict[str, Any]]:
-        return _records(data_dir, kind)
+_DB_RECORDS = {
+    "case": "select id, title, 'public' as visibility from cases order by id",
+    "source": "select id, title, url from sources order by id",
+    "factor": "select f.*, group_id as \"group\", anchor_case_id as anchor_case from factors f "
+              "order by coalesce(position, 0), id",
+    "factor_group": "select * from factor_groups order by coalesce(position, 0), id",
+}
 
+
+def _db_records(conn: sqlite3.Connection, kind: str) -> list[dict[str, Any]]:
+    """Records of a built database in the shape ``_records`` reads them from YAML (for the codebook)."""
+    cursor = conn.execute(_DB_RECORDS[kind])
+    names = [d[0] for d in cursor.description]
+    out = [{k: v for k, v in zip(names, row) if v is not None} for row in cursor.fetchall()]
+    if kind == "factor":
+        for f in out:
+            f["alt_labels"] = json.loads(f.get("alt_labels") or "[]")
+    if kind == "case":
+        codings: dict[str, list[dict[str, Any]]] = {}
+        for case_id, factor, evidence, verbatim, source in conn.execute(
+                "select case_id, factor_id, evidence, verbatim, source_id from case_factors order by case_id, position"):
+            codings.setdefault(case_id, []).append(
+                {"factor": factor, "evidence": evidence, "verbatim": bool(verbatim), "source": source})
+        for case in out:
+            case["factors"] = codings.get(case["id"], [])
+    return out
+
+
+ANALYSIS_NOTE = f"""\
+## Für Analysen
+
+Die Codierungen stehen in der Tabelle `case_factors` (eine Zeile je Praxisbeispiel und Faktor, mit Beleg und
+Quelle) und als Matrix in der Sicht `case_factor_matrix`: eine Zeile je Praxisbeispiel, eine Spalte je Faktor (die
+Kennung mit `_` statt `-`), {CODED}. `case_factors_long` enthält dieselben Werte im langen Format,
+`factor_cooccurrence` die gemeinsam codierten Paare mit Jaccard-Index.
+"""
+
+
+def codebook(source: Path | sqlite3.Connection) -> str:
+    """The coding protocol and the success-factor codebook with anchor examples and counts, from the YAML
+    data (docs/codebook.md) or from a built database (the copy in the data package)."""
+    def records(kind: str) -> list[dict[str, Any]]:
+        return _records(source, kind) if isinstance(source, Path) else _db_records(source, kind)
+
+    origin = ("Erzeugt mit `kb generate` aus `data/vocabularies/factor_groups.yaml`, `factors.yaml` und den "
+              "Codierungen in `data/cases/`." if isinstance(source, Path) else
+              "Erzeugt mit `kb export` aus der veröffentlichten Datenbank.")
     cases = {c["id"]: c for c in records("case") if c.get("visibility", "public") == "public"}
     sources = {s["id"]: s for s in records("source")}
     codings: dict[str, dict[str, dict[str, Any]]] = {}  # factor → case → coding
@@ -297,9 +340,8 @@ def codebook(data_dir: Path) -> str:
 
     factors = records("factor")
     lines = ["# Codebuch und Codierprotokoll der Erfolgsfaktoren", "",
-             "Erzeugt mit `kb generate` aus `data/vocabularies/factor_groups.yaml`, `factors.yaml` und den "
-             "Codierungen in `data/cases/`. „Begriffe aus den Quellen“ sind die Rohbegriffe, die der Faktor "
-             "zusammenfasst; die Suche nutzt sie als Synonyme.", "", CODING_RULES,
+             f"{origin} „Begriffe aus den Quellen“ sind die Rohbegriffe, die der Faktor "
+             "zusammenfasst; die Suche nutzt sie als Synonyme.", "", CODING_RULES, ANALYSIS_NOTE,
              "## Übersicht", "", "| Erfolgsfaktor | Gruppe | Praxisbeispiele |", "|---|---|---:|"]
     groups = records("factor_group")
     lines += [f"| {f['label']} | {g['label']} | {len(codings.get(f['id'], {}))} |"
