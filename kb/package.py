@@ -58,9 +58,10 @@ def _factors(conn: sqlite3.Connection) -> list[tuple[str, str]]:
 
 
 def _non_empty(conn: sqlite3.Connection, name: str, columns: tuple[Column, ...]) -> list[Column]:
+    """The columns with a value in at least one row (all of them for a table without rows)."""
     checks = ", ".join(f"max([{c.name}] is not null)" for c in columns)
-    found = conn.execute(f"select {checks} from [{name}]").fetchone()
-    return [c for c, has in zip(columns, found) if has]
+    found = conn.execute(f"select count(*), {checks} from [{name}]").fetchone()
+    return [c for c, has in zip(columns, found[1:]) if has or not found[0]]
 
 
 def _resource(conn: sqlite3.Connection, item: Table | View) -> tuple[dict[str, Any], list[Column]]:
