@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from kb.build import DERIVED_COLUMNS, ref_column
+from kb.charts import dashboard_config
 from kb.columns import CODED
 from kb.model import KINDS, PARTIAL_DATE_PATTERN, SLUG_PATTERN, Field, Kind
 from kb.search import hits_sql
@@ -147,6 +148,7 @@ def metadata(factors: list[tuple[str, str]] | None = None) -> dict[str, Any]:
         "license": "CC BY 4.0",
         "license_url": "https://creativecommons.org/licenses/by/4.0/deed.de",
         "source": "Kuratierte YAML-Daten (data/) aus öffentlichen Quellen, siehe Tabelle „Quellen“",
+        "plugins": {"datasette-dashboards": dashboard_config()},
         "databases": {DATABASE: {
             "title": "Kooperationswissen",
             "description": "Alle veröffentlichten Daten in einer SQLite-Datei; SQL, JSON und CSV stehen offen. "
