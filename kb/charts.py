@@ -41,7 +41,7 @@ def _spec(**spec: Any) -> dict[str, Any]:
             **spec}
 
 
-def _heatmap(x: str, x_title: str, y: str, y_title: str, value: str, value_title: str,
+def _heatmap(x: str, x_title: str, y: str, value: str, value_title: str,
              tooltip: list[dict[str, Any]]) -> dict[str, Any]:
     return _spec(
         mark={"type": "rect", "tooltip": True},
@@ -50,7 +50,7 @@ def _heatmap(x: str, x_title: str, y: str, y_title: str, value: str, value_title
             "x": {"field": x, "type": "nominal", "title": x_title, "sort": "ascending",
                   "axis": {"labelAngle": {"expr": f"{_PHONE} ? -90 : -50"}, "labelLimit": 130,
                            "labelFontSize": {"expr": f"{_PHONE} ? 8 : 11"}}},
-            "y": {"field": y, "type": "nominal", "title": y_title, "sort": "ascending"},
+            "y": {"field": y, "type": "nominal", "title": None, "sort": "ascending"},  # the heading names it
             "color": {"field": value, "type": "quantitative", "title": value_title,
                       "scale": {"scheme": "blues"}, "legend": {"orient": "bottom", "gradientLength": 160}},
             "tooltip": tooltip,
@@ -85,7 +85,7 @@ group by f.id order by praxisbeispiele desc, f.position, f.id""",
         "factors_by_state). Leere Felder: nicht berichtet.",
         """select state as bundesland, factor as faktor, cases as praxisbeispiele, cases_total as alle
 from factors_by_state order by bundesland, faktor""",
-        _heatmap("bundesland", "Bundesland", "faktor", "Erfolgsfaktor", "praxisbeispiele", "Praxisbeispiele",
+        _heatmap("bundesland", "Bundesland", "faktor", "praxisbeispiele", "Praxisbeispiele",
                  [{"field": "bundesland", "title": "Bundesland"}, {"field": "faktor", "title": "Erfolgsfaktor"},
                   {"field": "praxisbeispiele", "title": "Praxisbeispiele mit Beleg"},
                   {"field": "alle", "title": "Praxisbeispiele im Land"}]),
@@ -120,7 +120,7 @@ from factor_cooccurrence
 union all
 select factor_b, factor_a, cases_both, jaccard from factor_cooccurrence
 order by faktor_a, faktor_b""",
-        _heatmap("faktor_a", "Erfolgsfaktor", "faktor_b", "Erfolgsfaktor", "praxisbeispiele",
+        _heatmap("faktor_a", "Erfolgsfaktor", "faktor_b", "praxisbeispiele",
                  "Praxisbeispiele",
                  [{"field": "faktor_a", "title": "Erfolgsfaktor"}, {"field": "faktor_b", "title": "und"},
                   {"field": "praxisbeispiele", "title": "Praxisbeispiele"},
