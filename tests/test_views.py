@@ -261,3 +261,32 @@ def test_no_view_says_year_or_absent(site_db):
         assert not re.search(r"\byear\b", view.sql), view.name
         text = " ".join([view.description, *(c.text for c in view.columns)])
         assert "abwesend" not in text and "nicht vorhanden" not in text, view.name
+
+
+# ---------------------------------------------------------------------------- README
+
+
+def readme_queries() -> dict[str, str]:
+    """The README's SQL examples by their first comment line."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    return {q.splitlines()[0].removeprefix("-- "): q for q in re.findall(r"```sql\n(.*?)```", readme, re.S)}
+
+
+@pytest.mark.parametrize("title", readme_queries())
+def test_readme_sql_examples_run_and_return_rows(site_db, title):
+    assert rows(site_db, readme_queries()[title]), title
+
+
+def test_readme_cooccurrence_query_gives_the_view(site_db):
+    query = next(q for title, q in readme_queries().items() if title.startswith("Kookkurrenz"))
+    assert rows(site_db, query) == rows(site_db, "select factor_a_id, factor_b_id, cases_both, jaccard "
+                                                 "from factor_cooccurrence")
+
+
+def test_readme_matrix_query_gives_one_row_per_case_and_a_column_per_factor(site_db):
+    conn = sqlite3.connect(site_db)
+    cursor = conn.execute(readme_queries()["QCA-Matrix"])
+    names = [d[0] for d in cursor.description]
+    assert names[2:] == [f.replace("-", "_") for f, _ in _factors(site_db)]
+    ones = {(row[0], names[i]) for row in cursor.fetchall() for i in range(2, len(names)) if row[i]}
+    assert ones == {(c, f.replace("-", "_")) for c, f in conn.execute("select case_id, factor_id from case_factors")}
