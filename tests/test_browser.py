@@ -325,3 +325,50 @@ def test_phone_reaches_results_without_scrolling_past_the_filters(browser, site)
     first_result = page.locator("ol.kb-case-results > li").first.bounding_box()
     assert first_result["y"] < 2 * PHONE["height"]
     context.close()
+
+
+@pytest.mark.parametrize("path", ["/kb/cases/offenbach-ehrenamt-deutschlernen", "/kb/factors/transparenz",
+                                  "/suche?q=Vertrauen"])
+def test_print_shows_content_and_source_addresses_without_navigation(page, path):
+    page.goto(path)
+    page.emulate_media(media="print")
+    assert page.locator(".kb-header").is_hidden()
+    assert page.locator("footer").is_hidden()
+    assert page.locator("h1").is_visible()
+    if "/kb/cases/" in path or "/kb/factors/" in path:
+        assert page.locator(".kb-citation").is_visible()
+        assert page.locator(".kb-copy").is_hidden()
+        after = page.evaluate("""() => getComputedStyle(
+            document.querySelector('.kb-factor a[href^="http"], .kb-coding a[href^="http"]'), '::after').content""")
+        assert "http" in after or after.startswith('" ("'), after
+
+
+CONTRAST = """() => {
+  const lum = (c) => { const [r, g, b] = c.match(/[\\d.]+/g).slice(0, 3).map(Number).map(v => {
+      v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const background = (el) => { for (; el; el = el.parentElement) {
+      const c = getComputedStyle(el).backgroundColor; const a = c.match(/[\\d.]+/g);
+      if (a && (a.length < 4 || Number(a[3]) > 0.5)) return c; } return "rgb(255, 255, 255)"; };
+  const failures = [];
+  for (const el of document.querySelectorAll("body *")) {
+    if (!el.offsetParent || ![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+    if (el.getBoundingClientRect().right <= 0) continue;  // moved off screen until focused (skip link)
+    const style = getComputedStyle(el);
+    const [l1, l2] = [lum(style.color), lum(background(el))];
+    const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+    const size = parseFloat(style.fontSize), bold = Number(style.fontWeight) >= 700;
+    const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    if (ratio < needed) failures.push([el.tagName, el.className, el.textContent.trim().slice(0, 30), ratio.toFixed(2)]);
+  }
+  return failures;
+}"""
+
+
+@pytest.mark.parametrize("path", ["/", "/suche?q=Vertrauen", "/kb/cases?_faktor=transparenz",
+                                  "/kb/cases/offenbach-ehrenamt-deutschlernen", "/kb/factors/transparenz",
+                                  "/kb/quotes/kassel2-knueppel-beziehungsarbeit", "/karte",
+                                  "/vergleich?fall=offenbach-elternarbeit&fall=frankfurt-mo"])
+def test_text_contrast_meets_wcag_aa(page, path):
+    page.goto(path)
+    assert page.evaluate(CONTRAST) == []

@@ -252,3 +252,13 @@ async def test_map_shows_every_case_at_its_municipality_and_applies_the_filter(d
                                     await fetch(ds, "/karte?_land=hessen"), re.S).group(1))
     assert filtered["markers"] and all(m["url"].startswith("/kb/municipalities/") for m in filtered["markers"])
     assert len(filtered["markers"]) < len(data["markers"])
+
+
+async def test_case_page_says_when_it_was_last_changed(ds):
+    (updated,) = (await rows(ds, "select updated from cases where id = 'offenbach-ehrenamt-deutschlernen'"))[0]
+    page = visible_text(await fetch(ds, "/kb/cases/offenbach-ehrenamt-deutschlernen"))
+    if updated is None:  # a checkout without git history has no dates
+        assert "Zuletzt geändert" not in page
+    else:
+        year, month, day = (int(part) for part in updated.split("-"))
+        assert f"Zuletzt geändert {day}. " in page and f" {year}" in page
