@@ -6,8 +6,8 @@ The same commit gives the same values, so the same data builds to the same bytes
 - ``data_version`` is the release (git tag ``vJJJJ.MM.N``, written by ``kb release``) when the data is
   unchanged since that tag; otherwise the last release plus ``+`` and the data commit (``+dirty`` for
   uncommitted changes), e.g. ``2026.12.0+1a2b3c4``; ``dev+…`` before the first release.
-- ``repository`` is the public address of the repository: the git remote ``origin``, else ``repository-code``
-  in CITATION.cff.
+- ``repository`` is the public address of the repository: the git remote ``origin`` when it is a web address
+  (a clone of a local folder is not), else ``repository-code`` in CITATION.cff.
 """
 from __future__ import annotations
 
@@ -79,9 +79,10 @@ def _public_url(remote: str) -> str:
 
 
 def repository_url(root: Path) -> str | None:
-    remote = git(root, "remote", "get-url", "origin")
-    if remote:
-        return _public_url(remote)
+    """The public address: the remote ``origin`` if it is on the web (not a local clone), else CITATION.cff."""
+    remote = _public_url(git(root, "remote", "get-url", "origin") or "")
+    if remote.startswith(("https://", "http://")):
+        return remote
     citation = root / CITATION_FILE
     if citation.exists():
         return yaml.safe_load(citation.read_text(encoding="utf-8")).get("repository-code")
