@@ -83,9 +83,9 @@ def test_build_info_names_data_version_date_commits_and_repository(repo, tmp_pat
     git(repo, "remote", "add", "origin", str(tmp_path))  # a clone of a local folder has no public address
     build_database(repo / "data", tmp_path / "kb.db")
     assert build_info(tmp_path / "kb.db")["repository"] == "https://example.org/kooperationswissen/kb"
-    git(repo, "remote", "set-url", "origin", "git@example.org:kooperationswissen/kb.git")
+    git(repo, "remote", "set-url", "origin", "git@example.org:team/kb.git")  # the remote wins, as https
     build_database(repo / "data", tmp_path / "kb.db")
-    assert build_info(tmp_path / "kb.db")["repository"] == "https://example.org/kooperationswissen/kb"
+    assert build_info(tmp_path / "kb.db")["repository"] == "https://example.org/team/kb"
     assert data_date(sqlite3.connect(tmp_path / "kb.db")) == "2026-03-05"  # „Stand“ in every citation
 
 
