@@ -44,12 +44,13 @@ def data_dirty(data_dir: Path) -> bool:
     return status is None or bool(status)
 
 
-def data_date(data_dir: Path) -> str:
+def data_date(data_dir: Path, dirty: bool | None = None) -> str:
     """„Stand“: JJJJ-MM-TT of the last data commit; today for uncommitted data; SOURCE_DATE_EPOCH wins."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date().isoformat()
-    stamp = None if data_dirty(data_dir) else git(data_dir, "log", "-1", "--format=%ct", "--", ".")
+    dirty = data_dirty(data_dir) if dirty is None else dirty
+    stamp = None if dirty else git(data_dir, "log", "-1", "--format=%ct", "--", ".")
     moment = dt.datetime.fromtimestamp(int(stamp), dt.timezone.utc) if stamp else dt.datetime.now(dt.timezone.utc)
     return moment.date().isoformat()
 
@@ -60,9 +61,9 @@ def last_release(cwd: Path) -> str | None:
     return tag[len(RELEASE_TAG_PREFIX):] if tag else None
 
 
-def data_version(data_dir: Path) -> str:
+def data_version(data_dir: Path, dirty: bool | None = None) -> str:
     release = last_release(data_dir)
-    if data_dirty(data_dir):
+    if data_dirty(data_dir) if dirty is None else dirty:
         return f"{release or 'dev'}+dirty"
     if release and git(data_dir, "diff", "--quiet", f"{RELEASE_TAG_PREFIX}{release}", "--", ".") is not None:
         return release
@@ -92,9 +93,10 @@ def repository_url(root: Path) -> str | None:
 def provenance(data_dir: Path) -> dict[str, str | None]:
     """The provenance columns of ``build_info``."""
     root = Path(git(data_dir, "rev-parse", "--show-toplevel") or data_dir.parent)
+    dirty = data_dirty(data_dir)
     return {
-        "data_version": data_version(data_dir),
-        "data_date": data_date(data_dir),
+        "data_version": data_version(data_dir, dirty),
+        "data_date": data_date(data_dir, dirty),
         "data_commit": data_commit(data_dir),
         "head_commit": git(data_dir, "rev-parse", "HEAD") or None,
         "repository": repository_url(root),
