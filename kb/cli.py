@@ -290,6 +290,68 @@ def report(data_dir: Path, output: str) -> None:
 
 
 @cli.command()
+@click.argument("out_dir", metavar="OUT", type=click.Path(path_type=Path, file_okay=False), default=Path("build") / "export")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True,
+              help="Ordner mit den YAML-Daten.")
+@click.option("--db", "db_path", type=click.Path(path_type=Path), default=DEFAULT_DB, show_default=True,
+              help="SQLite-Datenbank; wird neu gebaut, wenn sich die Daten geändert haben.")
+def export(out_dir: Path, data_dir: Path, db_path: Path) -> None:
+    """Schreibt das Datenpaket für Analysen nach OUT (Standard: build/export).
+
+    OUT enthält datapackage.json (Frictionless: Feldtypen, Schlüssel, Beschreibungen, Lizenzen), je Tabelle
+    und Sicht eine UTF-8-CSV in csv/, dieselben Daten für deutsches Excel in excel/ (Semikolon, UTF-8 mit BOM,
+    deutsche Spaltenköpfe), kb.db, codebook.md und alles zusammen als kooperationswissen-VERSION.zip.
+    Prüfen mit: frictionless validate OUT/datapackage.json
+
+    Example:
+
+        kb export build/export && frictionless validate build/export/datapackage.json
+    """
+    from kb.package import export as write_package
+    from kb.serve import ensure_built
+
+    try:
+        ensure_built(_data_dir(data_dir), db_path)
+    except DataError as exc:
+        _report_problems(exc.problems)
+        sys.exit(1)
+    report = write_package(db_path, out_dir)
+    click.echo(f"{report.out_dir}: {report.resources} Tabellen und Sichten, {report.rows} Zeilen; "
+               f"Archiv {report.zip_path}")
+
+
+@cli.command()
+@click.argument("version", metavar="VERSION")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True,
+              help="Ordner mit den YAML-Daten.")
+@click.option("--out", "out_root", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("build") / "releases", show_default=True, help="Ordner für die Release-Dateien.")
+def release(version: str, data_dir: Path, out_root: Path) -> None:
+    """Macht ein Datenrelease: Git-Tag vVERSION, Datenbank, Datenpaket und Prüfsummen (SHA256SUMS).
+
+    VERSION hat die Form JJJJ.MM.N. Vorher die Änderungen in CHANGELOG.md unter „## VERSION (Datum)“
+    eintragen, version und date-released in CITATION.cff setzen und alles committen; der Befehl prüft das,
+    bevor er taggt. Das Ergebnis liegt in OUT/VERSION/ (Ablauf: docs/releases.md).
+
+    Example:
+
+        kb release 2026.12.0 && git push origin v2026.12.0
+    """
+    from kb.release import ReleaseError, release as make_release
+    from kb.site import REPO_ROOT
+
+    try:
+        made = make_release(REPO_ROOT, _data_dir(data_dir), version, out_root)
+    except ReleaseError as exc:
+        _fail(str(exc))
+    except DataError as exc:
+        _report_problems(exc.problems)
+        click.echo("Release abgebrochen; es wurde kein Tag angelegt.", err=True)
+        sys.exit(1)
+    click.echo(f"Release {made.version}: Tag {made.tag}, {made.zip_path}, Prüfsummen in {made.checksums}")
+
+
+@cli.command()
 @click.option("--check", is_flag=True, help="Nur prüfen, ob die Dateien aktuell sind (Exit-Code 1, wenn nicht).")
 def generate(check: bool) -> None:
     """Schreibt metadata.yml, die JSON-Schemas (docs/schemas/) und das Codebuch (docs/codebook.md) neu.

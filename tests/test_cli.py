@@ -18,7 +18,7 @@ def run(*args):
 
 
 def test_commands_exist():
-    assert COMMANDS == ["build", "generate", "import-article", "new", "report", "serve", "validate"]
+    assert COMMANDS == ["build", "export", "generate", "import-article", "new", "release", "report", "serve", "validate"]
 
 
 @pytest.mark.parametrize("command", [[], *[[c] for c in COMMANDS]])
