@@ -30,7 +30,8 @@ def test_page_runs_under_the_csp(browser, site, name):  # noqa: F811
     try:
         response = page.goto(path)
         assert response.status == 200, (name, response.status)
-        assert "script-src 'self' 'sha256-" in response.headers["content-security-policy"]
+        relaxed = path == "/auswertungen"  # Vega needs eval: the one page with a weaker policy
+        assert ("script-src 'self' 'sha256-" in response.headers["content-security-policy"]) != relaxed
         if ran:
             page.wait_for_selector(ran, state="attached", timeout=10_000)
         page.wait_for_load_state("load")

@@ -3,7 +3,8 @@
 The Content-Security-Policy allows scripts only from the site itself plus the inline scripts that
 the templates and the plugins' ``extra_body_script`` contain, each by its SHA-256 hash (computed from
 the template files and the hooks, never from a response, so an injected script never matches). Styles may be inline: Datasette's templates use
-``style=""`` attributes, and CSS cannot run script. Why and how to add a script: docs/reliability.md.
+``style=""`` attributes, and CSS cannot run script. One exception: the charts page (Vega evaluates
+expressions with ``Function``). Why and how to add a script: docs/reliability.md.
 """
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ import datasette
 from datasette import hookimpl
 from datasette.plugins import pm
 from datasette.utils import await_me_maybe
+
+from kb.datasette.analysis import CHARTS_PATH
 
 TEMPLATE_DIRS = (Path(__file__).parent / "templates", Path(datasette.__file__).parent / "templates")
 # A template's inline script may interpolate one boolean flag, e.g. DATASETTE_ALLOW_FACET = {{ … }};
@@ -59,11 +62,16 @@ def _hash(body: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode() + "'"
 
 
-def content_security_policy(scripts: set[str]) -> str:
-    hashes = " ".join(sorted(_hash(body) for body in scripts))
+def content_security_policy(scripts: set[str] | None) -> str:
+    """The policy; ``scripts=None`` for the charts page, whose Vega renderer needs 'unsafe-eval' and whose
+    inline script is generated per chart (so it cannot be allowed by hash)."""
+    if scripts is None:
+        script_src = "'self' 'unsafe-inline' 'unsafe-eval'"
+    else:
+        script_src = "'self' " + " ".join(sorted(_hash(body) for body in scripts))
     return "; ".join([
         "default-src 'self'",
-        f"script-src 'self' {hashes}",
+        f"script-src {script_src}",
         "style-src 'self' 'unsafe-inline'",
         f"img-src 'self' data: {MAP_TILES}",
         "object-src 'none'",
@@ -80,20 +88,23 @@ HEADERS = {
 }
 
 
-async def security_headers(datasette) -> dict[str, str]:
-    return {"content-security-policy": content_security_policy(await inline_scripts(datasette)), **HEADERS}
+async def security_headers(datasette, path: str = "/") -> dict[str, str]:
+    scripts = None if path == CHARTS_PATH else await inline_scripts(datasette)
+    return {"content-security-policy": content_security_policy(scripts), **HEADERS}
 
 
 @hookimpl
 def asgi_wrapper(datasette):
-    headers: list[tuple[bytes, bytes]] = []  # computed on the first request, when every plugin is loaded
+    by_path: dict[str, list[tuple[bytes, bytes]]] = {}  # computed on first use, when every plugin is loaded
 
     def wrap(app):
         async def with_headers(scope, receive, send):
             if scope["type"] != "http":
                 return await app(scope, receive, send)
-            if not headers:
-                headers.extend((k.encode(), v.encode()) for k, v in (await security_headers(datasette)).items())
+            key = CHARTS_PATH if scope.get("path") == CHARTS_PATH else "/"
+            if key not in by_path:
+                by_path[key] = [(k.encode(), v.encode()) for k, v in (await security_headers(datasette, key)).items()]
+            headers = by_path[key]
             names = {name for name, _ in headers}
 
             async def send_with_headers(message):
