@@ -34,7 +34,8 @@ from kb.columns import PRECISION_SUFFIX, date_precision
 from kb.gitdates import DATED_KINDS, Dates, record_dates
 from kb.load import Record
 from kb.model import KINDS, Field, Kind
-from kb.problems import DataError, errors
+from kb.problems import BuildError, DataError, errors, sqlite_error_text
+from kb.safe_yaml import read_text
 from kb.search_index import write_search_index
 from kb.validate import iter_refs, validate_dir
 from kb.provenance import data_commit, provenance  # noqa: F401  (kb.serve reads data_commit from here)
@@ -320,12 +321,38 @@ def _write_children(db: sqlite_utils.Database, kind: Kind, field: Field, records
 
 
 def data_fingerprint(data_dir: Path) -> str:
-    """SHA-256 over the relative paths and contents of every data file."""
+    """SHA-256 over the relative paths and contents of every data file (read as safely as validation does:
+    a FIFO or a link to /dev/zero must not hang ``kb serve``)."""
     digest = hashlib.sha256()
     for file in sorted(data_dir.rglob("*.yaml")):
+        content, problems = read_text(file, data_dir)
         digest.update(str(file.relative_to(data_dir)).encode() + b"\0")
-        digest.update(file.read_bytes() + b"\0")
+        digest.update((content if content is not None else repr(problems)).encode("utf-8") + b"\0")
     return digest.hexdigest()
+
+
+def temp_path(db_path: Path, pid: int) -> Path:
+    """Where the build with process id ``pid`` writes before the atomic rename."""
+    return db_path.with_name(f".{db_path.name}.{pid}.tmp")
+
+
+def remove_stale_temp_files(db_path: Path) -> None:
+    """Delete temporary files of earlier builds whose process is gone (killed builds leave them behind)."""
+    prefix, suffix = f".{db_path.name}.", ".tmp"
+    for file in db_path.parent.iterdir():
+        pid = file.name[len(prefix):-len(suffix)]
+        if file.name.startswith(prefix) and file.name.endswith(suffix) and pid.isdigit() and not _alive(int(pid)):
+            file.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
 
 
 # ---------------------------------------------------------------------------- entry point
@@ -347,8 +374,10 @@ def build_database(data_dir: Path | str, db_path: Path | str) -> BuildReport:
     published_ids = {name: {r.id for r in rs} for name, rs in records.items()}
 
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp_path = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
+    remove_stale_temp_files(db_path)
+    tmp_path = temp_path(db_path, os.getpid())
     tmp_path.unlink(missing_ok=True)
+    conn = None
     try:
         conn = sqlite3.connect(tmp_path)
         db = sqlite_utils.Database(conn)
@@ -382,6 +411,10 @@ def build_database(data_dir: Path | str, db_path: Path | str) -> BuildReport:
         with open(tmp_path, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp_path, db_path)
+    except sqlite3.OperationalError as exc:  # unwritable folder, full disk …
+        raise BuildError(f"Datenbank {tmp_path} konnte nicht geschrieben werden: {sqlite_error_text(exc)}") from exc
     finally:
+        if conn is not None:
+            conn.close()
         tmp_path.unlink(missing_ok=True)
     return BuildReport(db_path, counts, time.perf_counter() - started)

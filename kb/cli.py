@@ -9,7 +9,7 @@ import click
 
 from kb import __version__
 from kb.build import build_database
-from kb.problems import DataError, errors
+from kb.problems import BuildError, DataError, errors, os_error_text
 from kb.validate import validate_dir
 
 DEFAULT_DATA = Path("data")
@@ -30,14 +30,23 @@ def _report_problems(problems) -> None:
     click.echo(f"{found} Problem(e) gefunden." + (f" {warned} Warnung(en)." if warned else ""), err=True)
 
 
+class _Failure(click.ClickException):
+    """A one-line German message on stderr, exit code 1."""
+
+    def show(self, file=None) -> None:
+        click.echo(f"Fehler: {self.format_message()}", err=True)
+
+
 class _Group(click.Group):
-    """Turns file-system errors (permissions, full disk …) into a one-line message instead of a traceback."""
+    """Turns file-system and database-file errors (permissions, full disk …) into one German line, not a traceback."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except OSError as exc:
-            raise click.ClickException(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")) from exc
+            raise _Failure(os_error_text(exc)) from exc
+        except BuildError as exc:
+            raise _Failure(str(exc)) from exc
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
