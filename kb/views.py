@@ -176,14 +176,15 @@ order by cf.case_id, cf.position""",
             f"""
 with coded as (select factor_id, count(*) as cases from case_factors group by factor_id),
 pairs as (
-  select a.factor_id as a, b.factor_id as b, count(*) as both_coded
-  from case_factors a join case_factors b on b.case_id = a.case_id and a.factor_id < b.factor_id
-  group by a.factor_id, b.factor_id)
+  -- one pass over the pairs; group_concat keeps the order of its ordered input (SQLite < 3.44)
+  select a, b, count(*) as both_coded, group_concat(case_id, '; ') as shared from (
+    select x.factor_id as a, y.factor_id as b, x.case_id
+    from case_factors x join case_factors y on y.case_id = x.case_id and x.factor_id < y.factor_id
+    order by x.factor_id, y.factor_id, x.case_id)
+  group by a, b)
 select p.a as factor_a_id, fa.label as factor_a, p.b as factor_b_id, fb.label as factor_b,
   p.both_coded as cases_both, ca.cases as cases_a, cb.cases as cases_b,
-  round(1.0 * p.both_coded / (ca.cases + cb.cases - p.both_coded), 4) as jaccard,
-  {_ordered_list("select x.case_id as v from case_factors x join case_factors y on y.case_id = x.case_id "
-                 "where x.factor_id = p.a and y.factor_id = p.b order by x.case_id")} as shared_cases
+  round(1.0 * p.both_coded / (ca.cases + cb.cases - p.both_coded), 4) as jaccard, p.shared as shared_cases
 from pairs p
 join coded ca on ca.factor_id = p.a join coded cb on cb.factor_id = p.b
 join factors fa on fa.id = p.a join factors fb on fb.id = p.b
@@ -276,21 +277,29 @@ order by q.id""",
             "Eine Zeile je Kommune: Typ, Land, AGS (Text), Koordinaten und was die Wissensbasis über sie enthält "
             "(Praxisbeispiele, codierte Erfolgsfaktoren, Handlungsfelder, Organisationen, Veranstaltungen, Aussagen).",
             f"""
+with per_case as materialized (
+  select municipality_id, count(*) as cases, min(start_year) as first_start_year from cases group by municipality_id),
+coded as materialized (
+  select distinct c.municipality_id, cf.factor_id from case_factors cf join cases c on c.id = cf.case_id),
+worked as materialized (
+  select distinct c.municipality_id, cf.field_id from case_fields cf join cases c on c.id = cf.case_id),
+quoted as materialized (
+  select c.municipality_id, count(distinct qc.quote_id) as quotes from quote_cases qc
+  join cases c on c.id = qc.case_id group by c.municipality_id)
 select m.id as municipality_id, m.name, k.label as municipality_kind, s.label as state, m.ags, m.latitude,
-  m.longitude, (select count(*) from cases c where c.municipality_id = m.id) as cases,
-  (select min(c.start_year) from cases c where c.municipality_id = m.id) as first_start_year,
-  {_ordered_list("select f.label as v from factors f where f.id in (select cf.factor_id from case_factors cf "
-                 "join cases c on c.id = cf.case_id where c.municipality_id = m.id) order by f.position, f.id")}
-    as factors,
-  {_ordered_list("select f.label as v from fields f where f.id in (select cf.field_id from case_fields cf "
-                 "join cases c on c.id = cf.case_id where c.municipality_id = m.id) order by f.label")} as fields,
+  m.longitude, coalesce(pc.cases, 0) as cases, pc.first_start_year,
+  {_ordered_list("select f.label as v from coded x join factors f on f.id = x.factor_id "
+                 "where x.municipality_id = m.id order by f.position, f.id")} as factors,
+  {_ordered_list("select f.label as v from worked x join fields f on f.id = x.field_id "
+                 "where x.municipality_id = m.id order by f.label")} as fields,
   (select count(*) from organizations o where o.municipality_id = m.id) as organizations,
   (select count(*) from events e where e.municipality_id = m.id) as events,
-  (select count(distinct qc.quote_id) from quote_cases qc join cases c on c.id = qc.case_id
-   where c.municipality_id = m.id) as quotes
+  coalesce(qd.quotes, 0) as quotes
 from municipalities m
 join municipality_kinds k on k.id = m.kind_id
 join states s on s.id = m.state_id
+left join per_case pc on pc.municipality_id = m.id
+left join quoted qd on qd.municipality_id = m.id
 order by m.id""",
             (_id("municipality_id", "Kommune (Kennung)"), _text("name", "Kommune", required=True),
              _text("municipality_kind", "Kommunentyp", required=True), _text("state", "Bundesland", required=True),
