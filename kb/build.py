@@ -7,19 +7,20 @@ Layout (all derived from ``kb.model``):
 - JSON-array label columns on ``cases`` for Datasette's array facets;
 - one German search index over every kind a coordinator looks for (``kb.search_index``); Datasette's
   ``?_search=`` uses it too (``kb.datasette``), so there is no second, disagreeing full-text index;
-- ``build_info``: data commit and hash, build time, counts, schema and kb version.
+- a precision column (Jahr, Monat, Tag) beside every partial date (``period_start_precision`` …);
+- the analysts' views (``kb.views``), ``case_factor_matrix`` with one column per published factor;
+- ``build_info``: data version, data date, commits, repository (``kb.provenance``), data hash, counts,
+  schema and kb version. Nothing depends on the wall clock, so the same commit builds to the same bytes.
 
 The database is written to a temporary file next to the target and atomically renamed,
 so a failed build leaves the previous database untouched.
 """
 from __future__ import annotations
 
-import datetime as dt
 import graphlib
 import json
 import os
 import sqlite3
-import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,15 +29,17 @@ from typing import Any, Iterable
 import sqlite_utils
 
 import kb
+from kb.columns import PRECISION_SUFFIX, date_precision
 from kb.fingerprint import write_manifest
 from kb.gitdates import DATED_KINDS, Dates, record_dates
 from kb.load import Record
 from kb.model import KINDS, Field, Kind
-from kb.problems import DataError, errors
+from kb.problems import BuildError, DataError, errors, sqlite_error_text
 from kb.progress import Progress
 from kb.search_index import write_search_index
 from kb.validate import iter_refs, validate_dir
-from kb.views import VIEWS
+from kb.provenance import data_commit, provenance  # noqa: F401  (kb.serve reads data_commit from here)
+from kb.views import views
 
 SCHEMA_VERSION = 2
 _SQL_TYPES = {"int": int, "float": float, "bool": int}
@@ -74,8 +77,14 @@ def _stored_in_row(f: Field, nested: bool) -> bool:
 
 
 def _columns(fields: Iterable[Field], nested: bool = False) -> dict[str, type]:
-    return {ref_column(f) if f.type == "ref" else f.name: _SQL_TYPES.get(f.type, str)
-            for f in fields if _stored_in_row(f, nested)}
+    """Row columns of fields; a partial date gets a precision column (Jahr, Monat, Tag) beside it."""
+    columns: dict[str, type] = {}
+    for f in fields:
+        if _stored_in_row(f, nested):
+            columns[ref_column(f) if f.type == "ref" else f.name] = _SQL_TYPES.get(f.type, str)
+            if f.type == "partial_date":
+                columns[f.name + PRECISION_SUFFIX] = str
+    return columns
 
 
 def _foreign_keys(fields: Iterable[Field]) -> list[tuple[str, str, str]]:
@@ -98,6 +107,8 @@ def _values(fields: Iterable[Field], data: dict[str, Any], nested: bool = False)
         elif f.type == "partial_date" and value is not None:
             value = str(value)  # a bare year may be written as a YAML number
         row[ref_column(f) if f.type == "ref" else f.name] = value
+        if f.type == "partial_date":
+            row[f.name + PRECISION_SUFFIX] = date_precision(value)
     return row
 
 
@@ -210,6 +221,12 @@ def published_records(records: dict[str, list[Record]]) -> dict[str, list[Record
             for name, rs in records.items()}
 
 
+def published_factors(records: dict[str, list[Record]]) -> list[tuple[str, str]]:
+    """(id, label) of the published factors in codebook order: the columns of ``case_factor_matrix``."""
+    factors = sorted(records["factor"], key=lambda r: (r.data.get("position", 0), r.id))
+    return [(r.id, r.data["label"]) for r in factors]
+
+
 def table_order() -> list[Kind]:
     """Kinds ordered so that each main table is created after the tables its columns reference.
 
@@ -313,19 +330,28 @@ def _write_children(db: sqlite_utils.Database, kind: Kind, field: Field, records
 # ---------------------------------------------------------------------------- provenance
 
 
-def data_commit(data_dir: Path) -> str | None:
+def temp_path(db_path: Path, pid: int) -> Path:
+    """Where the build with process id ``pid`` writes before the atomic rename."""
+    return db_path.with_name(f".{db_path.name}.{pid}.tmp")
+
+
+def remove_stale_temp_files(db_path: Path) -> None:
+    """Delete temporary files of earlier builds whose process is gone (killed builds leave them behind)."""
+    prefix, suffix = f".{db_path.name}.", ".tmp"
+    for file in db_path.parent.iterdir():
+        pid = file.name[len(prefix):-len(suffix)]
+        if file.name.startswith(prefix) and file.name.endswith(suffix) and pid.isdigit() and not _alive(int(pid)):
+            file.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
     try:
-        out = subprocess.run(["git", "-C", str(data_dir), "log", "-1", "--format=%H", "--", "."],
-                             capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() or None
-
-
-def _build_time() -> str:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)
-    return moment.replace(microsecond=0).isoformat()
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
 
 
 # ---------------------------------------------------------------------------- entry point
@@ -348,8 +374,10 @@ def build_database(data_dir: Path | str, db_path: Path | str, progress: Progress
     published_ids = {name: {r.id for r in rs} for name, rs in records.items()}
 
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp_path = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
+    remove_stale_temp_files(db_path)
+    tmp_path = temp_path(db_path, os.getpid())
     tmp_path.unlink(missing_ok=True)
+    conn = None
     try:
         conn = sqlite3.connect(tmp_path)
         db = sqlite_utils.Database(conn)
@@ -365,14 +393,13 @@ def build_database(data_dir: Path | str, db_path: Path | str, progress: Progress
                 _write_sub_tables(db, kind, records[kind.name], published_ids)
             progress("Suchindex schreiben", 0, 1)
             write_search_index(db, records, labels)
-            for view in VIEWS:
+            for view in views(published_factors(records)):
                 db.create_view(view.name, view.sql.strip())
             counts = {kind.table: len(records[kind.name]) for kind in KINDS.values()}
             db["build_info"].insert({
                 "id": 1,
-                "data_commit": data_commit(data_dir),
+                **provenance(data_dir),
                 "data_fingerprint": result.fingerprint,
-                "built_at": _build_time(),
                 "schema_version": SCHEMA_VERSION,
                 "kb_version": kb.__version__,
                 "sqlite_version": sqlite3.sqlite_version,
@@ -389,6 +416,10 @@ def build_database(data_dir: Path | str, db_path: Path | str, progress: Progress
             os.fsync(handle.fileno())
         os.replace(tmp_path, db_path)
         write_manifest(db_path, data_dir, result.files)
+    except sqlite3.OperationalError as exc:  # unwritable folder, full disk …
+        raise BuildError(f"Datenbank {tmp_path} konnte nicht geschrieben werden: {sqlite_error_text(exc)}") from exc
     finally:
+        if conn is not None:
+            conn.close()
         tmp_path.unlink(missing_ok=True)
     return BuildReport(db_path, counts, time.perf_counter() - started)

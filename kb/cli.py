@@ -9,7 +9,7 @@ import click
 
 from kb import __version__
 from kb.build import build_database
-from kb.problems import DataError, errors
+from kb.problems import BuildError, DataError, errors, os_error_text
 from kb.validate import validate_dir
 
 DEFAULT_DATA = Path("data")
@@ -30,14 +30,23 @@ def _report_problems(problems) -> None:
     click.echo(f"{found} Problem(e) gefunden." + (f" {warned} Warnung(en)." if warned else ""), err=True)
 
 
+class _Failure(click.ClickException):
+    """A one-line German message on stderr, exit code 1."""
+
+    def show(self, file=None) -> None:
+        click.echo(f"Fehler: {self.format_message()}", err=True)
+
+
 class _Group(click.Group):
-    """Turns file-system errors (permissions, full disk …) into a one-line message instead of a traceback."""
+    """Turns file-system and database-file errors (permissions, full disk …) into one German line, not a traceback."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except OSError as exc:
-            raise click.ClickException(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")) from exc
+            raise _Failure(os_error_text(exc)) from exc
+        except BuildError as exc:
+            raise _Failure(str(exc)) from exc
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -285,6 +294,68 @@ def report(data_dir: Path, output: str) -> None:
         from rich.console import Console
 
         terminal(result, Console(file=click.get_text_stream("stdout")))
+
+
+@cli.command()
+@click.argument("out_dir", metavar="OUT", type=click.Path(path_type=Path, file_okay=False), default=Path("build") / "export")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True,
+              help="Ordner mit den YAML-Daten.")
+@click.option("--db", "db_path", type=click.Path(path_type=Path), default=DEFAULT_DB, show_default=True,
+              help="SQLite-Datenbank; wird neu gebaut, wenn sich die Daten geändert haben.")
+def export(out_dir: Path, data_dir: Path, db_path: Path) -> None:
+    """Schreibt das Datenpaket für Analysen nach OUT (Standard: build/export).
+
+    OUT enthält datapackage.json (Frictionless: Feldtypen, Schlüssel, Beschreibungen, Lizenzen), je Tabelle
+    und Sicht eine UTF-8-CSV in csv/, dieselben Daten für deutsches Excel in excel/ (Semikolon, UTF-8 mit BOM,
+    deutsche Spaltenköpfe), kb.db, codebook.md und alles zusammen als kooperationswissen-VERSION.zip.
+    Prüfen mit: frictionless validate OUT/datapackage.json
+
+    Example:
+
+        kb export build/export && frictionless validate build/export/datapackage.json
+    """
+    from kb.package import export as write_package
+    from kb.serve import ensure_built
+
+    try:
+        ensure_built(_data_dir(data_dir), db_path)
+    except DataError as exc:
+        _report_problems(exc.problems)
+        sys.exit(1)
+    report = write_package(db_path, out_dir)
+    click.echo(f"{report.out_dir}: {report.resources} Tabellen und Sichten, {report.rows} Zeilen; "
+               f"Archiv {report.zip_path}")
+
+
+@cli.command()
+@click.argument("version", metavar="VERSION")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True,
+              help="Ordner mit den YAML-Daten.")
+@click.option("--out", "out_root", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("build") / "releases", show_default=True, help="Ordner für die Release-Dateien.")
+def release(version: str, data_dir: Path, out_root: Path) -> None:
+    """Macht ein Datenrelease: Git-Tag vVERSION, Datenbank, Datenpaket und Prüfsummen (SHA256SUMS).
+
+    VERSION hat die Form JJJJ.MM.N. Vorher die Änderungen in CHANGELOG.md unter „## VERSION (Datum)“
+    eintragen, version und date-released in CITATION.cff setzen und alles committen; der Befehl prüft das,
+    bevor er taggt. Das Ergebnis liegt in OUT/VERSION/ (Ablauf: docs/releases.md).
+
+    Example:
+
+        kb release 2026.12.0 && git push origin v2026.12.0
+    """
+    from kb.release import ReleaseError, release as make_release
+    from kb.site import REPO_ROOT
+
+    try:
+        made = make_release(REPO_ROOT, _data_dir(data_dir), version, out_root)
+    except ReleaseError as exc:
+        _fail(str(exc))
+    except DataError as exc:
+        _report_problems(exc.problems)
+        click.echo("Release abgebrochen; es wurde kein Tag angelegt.", err=True)
+        sys.exit(1)
+    click.echo(f"Release {made.version}: Tag {made.tag}, {made.zip_path}, Prüfsummen in {made.checksums}")
 
 
 @cli.command()

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 import yaml
 
-from kb.load import Loader
+from kb.safe_yaml import LimitExceeded, compose
 from kb.model import REVIEW_KEY, Field, Kind
 
 SCHEMA_DIR = PurePosixPath("docs") / "schemas"
@@ -117,8 +117,8 @@ def _appended(path: Path, draft_: Draft) -> tuple[str, str]:
 
     def count(text: str) -> int | None:
         try:
-            node = yaml.compose(text, Loader=Loader)
-        except yaml.YAMLError:
+            node = compose(text)
+        except (yaml.YAMLError, LimitExceeded):
             return None
         return len(node.value) if isinstance(node, yaml.SequenceNode) else (0 if node is None else None)
 

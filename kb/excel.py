@@ -25,3 +25,8 @@ def excel_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     writer.writerow(headers)
     writer.writerows([cell(v) for v in row] for row in rows)
     return out.getvalue()
+
+
+def text_cell(value: Any) -> str:
+    """A code Excel must keep as text (AGS ``09162000`` would lose its leading zero): ``="09162000"``."""
+    return f'="{value}"'

@@ -12,16 +12,21 @@ import json
 import os
 from pathlib import Path
 
+from kb.problems import Problem
+from kb.safe_yaml import read_bytes
+
 # path relative to the data folder (POSIX) → [size, mtime_ns, ctime_ns, inode, SHA-256 of the bytes]
 Manifest = dict[str, list]
 
 
-def read(file: Path) -> tuple[bytes, list]:
-    """The bytes of a file and its manifest entry. Metadata is taken before reading, so a file
-    changed while it is read looks changed next time."""
+def read(file: Path, data_dir: Path | None = None) -> tuple[bytes | None, list[Problem], list]:
+    """The bytes of a file (read as safely as validation does: a FIFO or a link to /dev/zero must not
+    hang), the problems if it cannot be read, and its manifest entry. Metadata is taken before reading,
+    so a file changed while it is read looks changed next time."""
     key = _stat_key(file)
-    data = file.read_bytes()
-    return data, [*key, hashlib.sha256(data).hexdigest()]
+    data, problems = read_bytes(file, data_dir)
+    content = data if data is not None else repr([p.format() for p in problems]).encode()
+    return data, problems, [*key, hashlib.sha256(content).hexdigest()]
 
 
 def combine(manifest: Manifest) -> str:
@@ -37,7 +42,10 @@ def data_files(data_dir: Path) -> list[Path]:
 
 
 def _stat_key(path: Path) -> list[int]:
-    st = path.stat()
+    try:
+        st = path.stat()
+    except OSError:  # a dangling link: reading reports it
+        return [0, 0, 0, 0]
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
@@ -71,5 +79,5 @@ def data_fingerprint(data_dir: Path, db_path: Path | None = None) -> str:
     for file in data_files(data_dir):
         relative = file.relative_to(data_dir).as_posix()
         entry = known.get(relative)
-        current[relative] = entry if entry is not None and entry[:4] == _stat_key(file) else read(file)[1]
+        current[relative] = entry if entry is not None and entry[:4] == _stat_key(file) else read(file, data_dir)[2]
     return combine(current)

@@ -1,7 +1,7 @@
 """Read data/**/*.yaml into records that remember the file, line and column of every value.
 
-YAML is composed into nodes (libyaml's C parser when present) and converted here,
-so that duplicate keys become errors instead of silently losing data, and dates
+YAML is composed into nodes (``kb.safe_yaml``: bounded, from libyaml's events) and converted here,
+so that duplicate keys and unknown tags become errors instead of silently losing data, and dates
 stay strings that validation checks (PyYAML raises a bare ValueError on 2018-02-30).
 """
 from __future__ import annotations
@@ -20,8 +20,7 @@ from kb import fingerprint
 from kb.model import KINDS, Kind
 from kb.progress import Progress
 from kb.problems import ERROR, Problem, closest, display_path
-
-Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from kb.safe_yaml import MAX_DEPTH, LimitExceeded, compose, decode, limit_problem, read_text, syntax_problem
 
 PathKey = tuple[str | int, ...]
 
@@ -89,14 +88,17 @@ def format_path(path: PathKey) -> str:
     return out
 
 
-_SCALAR_TAGS = {
-    "tag:yaml.org,2002:null": lambda v: None,
-    "tag:yaml.org,2002:bool": lambda v: v.lower() in ("true", "yes", "on"),
-    "tag:yaml.org,2002:int": lambda v: int(v.replace("_", ""), 10 if v.lstrip("+-").isdigit() else 0),
-    "tag:yaml.org,2002:float": lambda v: float(v.replace("_", "")),
-    "tag:yaml.org,2002:timestamp": str,  # kept as text: validation checks the calendar
-    "tag:yaml.org,2002:str": str,
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_SCALAR_TAGS = {  # YAML 1.1 as PyYAML reads it (0x1F, 1_000, .nan, .inf, yes/no …)
+    "tag:yaml.org,2002:null": lambda node: None,
+    "tag:yaml.org,2002:bool": _CONSTRUCTOR.construct_yaml_bool,
+    "tag:yaml.org,2002:int": _CONSTRUCTOR.construct_yaml_int,
+    "tag:yaml.org,2002:float": _CONSTRUCTOR.construct_yaml_float,
+    "tag:yaml.org,2002:timestamp": lambda node: node.value,  # kept as text: validation checks the calendar
+    "tag:yaml.org,2002:str": lambda node: node.value,
 }
+_COLLECTION_TAGS = {yaml.MappingNode: "tag:yaml.org,2002:map", yaml.SequenceNode: "tag:yaml.org,2002:seq"}
+MAX_ALIAS_VALUES = 10_000  # values repeated through aliases (*name) in one file; an alias bomb has billions
 
 
 class _Converter:
@@ -105,17 +107,31 @@ class _Converter:
     def __init__(self, file: Path):
         self.file = file
         self.problems: list[Problem] = []
+        self.seen: set[int] = set()
+        self.repeated = 0  # nodes converted a second time, because an alias points at them
 
     def problem(self, node: yaml.Node, field: str, message: str, expected: str = "") -> None:
         mark = node.start_mark
         self.problems.append(Problem(display_path(self.file), mark.line + 1, mark.column + 1, field, message, expected))
 
-    def convert(self, node: yaml.Node, path: PathKey, positions: dict[PathKey, tuple[int, int]]) -> Any:
+    def convert(self, node: yaml.Node, path: PathKey, positions: dict[PathKey, tuple[int, int]], depth: int = 0) -> Any:
         positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if id(node) in self.seen:
+            self.repeated += 1
+            if self.repeated > MAX_ALIAS_VALUES:
+                raise LimitExceeded(node.start_mark, f"Aliase (*name) vervielfachen die Datei auf mehr als "
+                                    f"{MAX_ALIAS_VALUES} wiederholte Werte", "Werte ausschreiben statt Aliase")
+        self.seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise LimitExceeded(node.start_mark, f"mehr als {MAX_DEPTH} Ebenen verschachtelt (über Aliase)",
+                                "keine verschachtelten Aliase")
+        known = _COLLECTION_TAGS.get(type(node)) == node.tag or node.tag in _SCALAR_TAGS
+        if not known:  # an error, but the value is read as if untagged, so nothing else is reported twice
+            self.problem(node, format_path(path), *_unknown_tag(node))
         if isinstance(node, yaml.MappingNode):
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
-                key = self.convert(key_node, path, {})
+                key = self.convert(key_node, path, {}, depth + 1)
                 if not isinstance(key, (str, int)):
                     self.problem(key_node, format_path(path), "Schlüssel muss ein Text sein", "feldname: wert")
                     continue
@@ -125,49 +141,57 @@ class _Converter:
                                  f"Schlüssel doppelt (schon in Zeile {first_line}); YAML würde den ersten Wert "
                                  "stillschweigend verwerfen", "jeden Schlüssel nur einmal je Abschnitt")
                     continue
-                result[key] = self.convert(value_node, (*path, key), positions)
+                result[key] = self.convert(value_node, (*path, key), positions, depth + 1)
             return result
         if isinstance(node, yaml.SequenceNode):
-            return [self.convert(item, (*path, i), positions) for i, item in enumerate(node.value)]
-        construct = _SCALAR_TAGS.get(node.tag)
-        if construct is None:
-            self.problem(node, format_path(path), f"unbekannter YAML-Typ {node.tag}", "Text, Zahl, Liste oder Abschnitt")
-            return None
+            return [self.convert(item, (*path, i), positions, depth + 1) for i, item in enumerate(node.value)]
         try:
-            return construct(node.value)
-        except ValueError:
+            return _SCALAR_TAGS.get(node.tag, _SCALAR_TAGS["tag:yaml.org,2002:str"])(node)
+        except ValueError:  # e.g. !!int abc
             return node.value
 
 
-def compose_file(file: Path, data: bytes | None = None) -> tuple[yaml.Node | None, list[Problem]]:
-    """Parse one file (or its bytes, already read) into a node tree; a syntax or encoding error becomes a problem."""
+def _unknown_tag(node: yaml.Node) -> tuple[str, str]:
+    """Message and expectation for a value with a tag the data model does not read."""
+    tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+    if tag == "!!merge":
+        return "„<<“ (Felder aus einem Alias übernehmen) wird nicht unterstützt", "die Felder ausschreiben"
+    return f"unbekannter YAML-Typ {tag}", "Text, Zahl, Liste oder Abschnitt ohne !Typ"
+
+
+def compose_file(file: Path, data_dir: Path | None = None,
+                 data: bytes | None = None) -> tuple[yaml.Node | None, list[Problem]]:
+    """Read (unless its bytes are given) and parse one file into a node tree; any reading, encoding or
+    syntax error becomes a problem."""
+    text, problems = read_text(file, data_dir) if data is None else decode(file, data)
+    if text is None:
+        return None, problems
     try:
-        text = (file.read_bytes() if data is None else data).decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return None, [Problem(display_path(file), 1, 1, "", f"Datei ist kein UTF-8 ({exc.reason})",
-                              "in UTF-8 speichern")]
-    try:
-        return yaml.compose(text, Loader=Loader), []
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        detail = " ".join(filter(None, [exc.context, exc.problem]))
-        return None, [Problem(display_path(file), line, column, "", f"YAML-Syntaxfehler: {detail}",
-                              "gültiges YAML (Einrückung mit Leerzeichen, „: “ nach jedem Schlüssel)")]
+        return compose(text), []
     except yaml.YAMLError as exc:
-        return None, [Problem(display_path(file), 1, 1, "", f"YAML-Syntaxfehler: {exc}", "gültiges YAML")]
+        return None, [syntax_problem(file, exc, text)]
+    except LimitExceeded as exc:
+        return None, [limit_problem(file, exc)]
 
 
 def kind_files(data_dir: Path, kind: Kind) -> list[Path]:
     return sorted(data_dir.glob(kind.path))
 
 
-def load_file(file: Path, kind: Kind, data: bytes | None = None) -> tuple[list[Record], list[Problem]]:
-    node, problems = compose_file(file, data)
+def load_file(file: Path, kind: Kind, data_dir: Path | None = None,
+              data: bytes | None = None) -> tuple[list[Record], list[Problem]]:
+    node, problems = compose_file(file, data_dir, data)
     if node is None:
         if not problems and kind.layout == "one":
             problems = [Problem(display_path(file), 1, 1, "", "Datei ist leer", "id: …, title: … auf oberster Ebene")]
         return [], problems
+    try:
+        return _records(file, kind, node)
+    except LimitExceeded as exc:
+        return [], [limit_problem(file, exc)]
+
+
+def _records(file: Path, kind: Kind, node: yaml.Node) -> tuple[list[Record], list[Problem]]:
     converter = _Converter(file)
     where = (node.start_mark.line + 1, node.start_mark.column + 1)
     if kind.layout == "one":
@@ -196,11 +220,14 @@ PARALLEL_FROM = 2000  # files; below this, starting worker processes costs more 
 _CHUNK = 500
 
 
-def _load_chunk(jobs: list[tuple[Path, str]], check: Check | None) -> list[tuple]:
+def _load_chunk(jobs: list[tuple[Path, str]], check: Check | None, data_dir: Path) -> list[tuple]:
     out = []
     for file, kind_name in jobs:
-        data, entry = fingerprint.read(file)
-        records, problems = load_file(file, KINDS[kind_name], data)
+        data, problems, entry = fingerprint.read(file, data_dir)
+        if data is not None:
+            records, problems = load_file(file, KINDS[kind_name], data_dir, data)
+        else:
+            records = []
         if check is not None:
             problems = problems + check(records)
             if not problems:
@@ -229,8 +256,8 @@ def load_data(data_dir: Path, check: Check | None = None, progress: Progress | N
     loaded: list[tuple] = []
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) if workers > 1 else \
             nullcontext() as pool:
-        parts = pool.map(_load_chunk, chunks, [check] * len(chunks)) if pool else (
-            _load_chunk(chunk, check) for chunk in chunks)
+        parts = pool.map(_load_chunk, chunks, [check] * len(chunks), [data_dir] * len(chunks)) if pool else (
+            _load_chunk(chunk, check, data_dir) for chunk in chunks)
         for part in parts:
             loaded.extend(part)
             if progress:
@@ -249,7 +276,7 @@ def _stray_files(data_dir: Path, known: set[Path]) -> list[Problem]:
     """YAML files that belong to no kind would be silently ignored: report them instead."""
     patterns = [kind.path for kind in KINDS.values()]
     problems = []
-    for file in sorted(p for p in data_dir.rglob("*") if p.suffix in (".yaml", ".yml") and p not in known):
+    for file in sorted(p for p in data_dir.rglob("*") if p.suffix.lower() in (".yaml", ".yml") and p not in known):
         relative = file.relative_to(data_dir).with_suffix(".yaml").as_posix()
         guess = closest(relative, patterns) or closest(relative.split("/")[0] + "/*.yaml", patterns)
         problems.append(Problem(display_path(file), 1, 1, "", "Datei gehört zu keiner Datenart und würde ignoriert",

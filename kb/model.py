@@ -19,6 +19,9 @@ PARTIAL_DATE_PATTERN = r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$"
 LANGUAGE_PATTERN = r"^[a-z]{2}$"
 AGS_PATTERN = r"^\d{5}(?:\d{3})?$"
 VISIBILITY = ("public", "internal")
+MAX_ID_LENGTH = 100          # ids are part of every link; today's longest has 47 characters
+FUTURE_YEARS = 10            # a date more than this many years ahead is a typo (2099 for 2019)
+INT_RANGE = (-2**63, 2**63 - 1)  # what SQLite stores as an integer
 # A key that drafts (kb import-article) put on records and codings: what the curator must check.
 # Validation reports every one as an open point, so a draft cannot be built before it is reviewed.
 REVIEW_KEY = "review"

@@ -20,13 +20,57 @@ from kb import text
 from kb.search_index import BODY_SQL, SEARCH_KINDS
 
 
+MAX_QUERY_CHARS = 500    # a search query in SQL; longer gives NULL (no hits)
+MAX_TEXT_CHARS = 10_000  # a text to stem, fold or excerpt in SQL (the longest indexed text today: under 2,000)
+
+
+def _query(value: Any) -> str | None:
+    return value if isinstance(value, str) and len(value) <= MAX_QUERY_CHARS else None
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) and len(value) <= MAX_TEXT_CHARS else None
+
+
+def kb_match(query: Any) -> str | None:
+    return text.match_query(_query(query))
+
+
+def kb_trigram(query: Any) -> str | None:
+    return text.trigram_query(_query(query))
+
+
+def kb_snippet(value: Any, query: Any) -> str | None:
+    """Excerpt of the first MAX_TEXT_CHARS characters (where search results show their match)."""
+    if _query(query) is None or not isinstance(value, (str, type(None))):
+        return None
+    return text.snippet((value or "")[:MAX_TEXT_CHARS], query)
+
+
+def kb_fold(value: Any) -> str | None:
+    value = _text(value)
+    return None if value is None else text.fold(value)
+
+
+def kb_stem(value: Any) -> str | None:
+    value = _text(value)
+    return None if value is None else text.stem_text(value)
+
+
+SQL_FUNCTIONS = {"kb_match": kb_match, "kb_trigram": kb_trigram, "kb_snippet": kb_snippet, "kb_fold": kb_fold,
+                 "kb_stem": kb_stem}
+
+
 def register_functions(conn: sqlite3.Connection) -> None:
-    """The SQL functions the canned query ``suche`` and analysts use."""
-    conn.create_function("kb_match", 1, text.match_query, deterministic=True)
-    conn.create_function("kb_trigram", 1, text.trigram_query, deterministic=True)
-    conn.create_function("kb_snippet", 2, text.snippet, deterministic=True)
-    conn.create_function("kb_fold", 1, lambda value: text.fold(value or ""), deterministic=True)
-    conn.create_function("kb_stem", 1, text.stem_text, deterministic=True)
+    """The SQL functions the canned query ``suche`` and analysts use.
+
+    Any visitor's SQL can call them, and Datasette's time limit only interrupts between SQLite steps,
+    never inside one Python call: so each bounds its input (wrong types and oversized input give NULL).
+    """
+    for name, function in SQL_FUNCTIONS.items():
+        conn.create_function(name, function.__code__.co_argcount, function, deterministic=True)
 
 
 def hits_sql(match: str, trigram: str) -> str:

@@ -6,16 +6,20 @@ checked-in copies are stale (run ``kb generate`` to refresh them).
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from kb.build import DERIVED_COLUMNS, child_table, link_columns, ref_column
+from kb.build import DERIVED_COLUMNS, ref_column
+from kb.charts import dashboard_config
+from kb.columns import CODED
 from kb.model import KINDS, PARTIAL_DATE_PATTERN, SLUG_PATTERN, Field, Kind
 from kb.search import hits_sql
 from kb.search_index import BODY_SQL
-from kb.views import VIEWS
+from kb.tables import BUILD_INFO, Table, tables as all_tables
+from kb.views import views
 
 DATABASE = "kb"
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -48,13 +52,10 @@ order by f.position, c.title
 """
 
 COOCCURRENCE_SQL = """\
-select fa.label as faktor_a, fb.label as faktor_b, count(distinct a.case_id) as praxisbeispiele
-from case_factors a
-join case_factors b on a.case_id = b.case_id and a.factor_id < b.factor_id
-join factors fa on fa.id = a.factor_id
-join factors fb on fb.id = b.factor_id
-group by a.factor_id, b.factor_id
-order by praxisbeispiele desc, faktor_a, faktor_b
+select factor_a as faktor_a, factor_b as faktor_b, cases_both as praxisbeispiele, jaccard,
+  shared_cases as gemeinsame_praxisbeispiele
+from factor_cooccurrence
+order by praxisbeispiele desc, jaccard desc, faktor_a, faktor_b
 """
 
 CASE_FACETS: list[Any] = [{"kb": "filter"}]  # every case filter, counted by kb.datasette.case_list
@@ -85,61 +86,48 @@ def column_titles() -> dict[str, dict[str, str]]:
     return titles
 
 
-def _column_description(field: Field) -> str:
-    return f"{field.title}: {field.description}" if field.description else field.title
+QUOTATION_LICENSE = {
+    "license": "Wörtliche Zitate: Zitatrecht (§ 51 UrhG), Rechte bei den Urheberinnen und Urhebern; "
+               "übrige Texte der Redaktion: CC BY 4.0",
+    "license_url": "https://www.gesetze-im-internet.de/urhg/__51.html",
+    "source": "Die in jeder Zeile genannte öffentliche Quelle (Spalte source_id oder source_url)",
+}
 
 
-def _table_entry(kind: Kind) -> dict[str, Any]:
-    columns = {"id": _column_description(kind.field("id"))}
-    for f in kind.fields[1:]:
-        if f.type == "ref":
-            columns[ref_column(f)] = _column_description(f) + f" (Verweis auf {KINDS[f.ref].title})"
-        elif f.type == "list" and f.item.type not in ("ref", "object"):
-            columns[f.name] = _column_description(f) + " (JSON-Liste)"
-        elif f.type not in ("list", "object"):
-            columns[f.name] = _column_description(f)
-        if f.facet_column:
-            columns[f.facet_column] = f"{f.title} als JSON-Liste der Bezeichnungen (für Facetten)."
-    columns.update({d.name: d.description for d in DERIVED_COLUMNS.get(kind.name, ())})
-    entry: dict[str, Any] = {"title": kind.title, "description": kind.description, "columns": columns,
-                             "label_column": kind.label}
-    if kind.table in TABLE_FACETS:
-        entry["facets"] = TABLE_FACETS[kind.table]
-    if kind.table == "cases":
-        entry["size"] = 30
-    sortable = [c for c in ("title", "name", "label", "date", "start_year", "presented_year", "position", "id")
-                if c in columns]
-    entry["sortable_columns"] = sortable
-    return entry
+def _columns(columns) -> dict[str, str]:
+    return {c.name: c.text for c in columns}
 
 
-def _sub_tables(kind: Kind) -> dict[str, Any]:
-    tables = {}
-    for f in kind.fields:
-        if f.is_link_list:
-            parent, target = link_columns(kind, f)
-            tables[child_table(kind, f)] = {
-                "title": f"{kind.title}: {f.title}",
-                "description": f"Verknüpfung {kind.title} × {KINDS[f.item.ref].title}: {f.description}",
-                "columns": {parent: f"Verweis auf {kind.title}", target: f"Verweis auf {KINDS[f.item.ref].title}",
-                            "position": "Reihenfolge in der Quelldatei"},
-            }
-        elif f.is_child_list:
-            columns = {f"{kind.name}_id": f"Verweis auf {kind.title}", "position": "Reihenfolge in der Quelldatei"}
-            for m in f.item.fields:
-                name = ref_column(m) if m.type == "ref" else m.name
-                columns[name] = _column_description(m) + (" (JSON-Liste)" if m.type == "list" else "")
-            tables[child_table(kind, f)] = {"title": f"{kind.title}: {f.title}",
-                                           "description": f"{f.title} je Eintrag in {kind.title}: {f.description}",
-                                           "columns": columns}
-    return tables
+def _quotation_rights(entry: dict[str, Any], columns) -> dict[str, Any]:
+    """Tables holding verbatim quotations say so, with § 51 UrhG and where the source is named."""
+    return {**entry, **QUOTATION_LICENSE} if any(c.quotation for c in columns) else entry
 
 
-def metadata() -> dict[str, Any]:
-    tables: dict[str, Any] = {}
-    for kind in KINDS.values():
-        tables[kind.table] = _table_entry(kind)
-        tables.update(_sub_tables(kind))
+def _table_entry(table: Table, kind: Kind | None) -> dict[str, Any]:
+    entry: dict[str, Any] = {"title": table.title, "description": table.description,
+                             "columns": _columns(table.columns)}
+    if kind is not None:
+        entry["label_column"] = kind.label
+        if kind.table in TABLE_FACETS:
+            entry["facets"] = TABLE_FACETS[kind.table]
+        if kind.table == "cases":
+            entry["size"] = 30
+        entry["sortable_columns"] = [c for c in ("title", "name", "label", "date", "start_year", "presented_year",
+                                                 "position", "id") if c in entry["columns"]]
+    return _quotation_rights(entry, table.columns)
+
+
+def factor_vocabulary(data_dir: Path) -> list[tuple[str, str]]:
+    """(id, label) of the published factors in codebook order, as ``kb.build.published_factors`` sees them."""
+    return [(f["id"], f["label"]) for f in _records(data_dir, "factor") if f.get("visibility", "public") == "public"]
+
+
+def metadata(factors: list[tuple[str, str]] | None = None) -> dict[str, Any]:
+    """metadata.yml; ``factors`` (default: the bundled vocabulary) give the columns of case_factor_matrix."""
+    if factors is None:
+        factors = factor_vocabulary(REPO_ROOT / "data")
+    kinds = {kind.table: kind for kind in KINDS.values()}
+    tables: dict[str, Any] = {t.name: _table_entry(t, kinds.get(t.name)) for t in all_tables() if t.name != "build_info"}
     tables["search_documents"] = {
         "title": "Suchindex",
         "description": "Ein Eintrag je durchsuchbarem Datensatz (Praxisbeispiele, Zitate, Erfolgsfaktoren, "
@@ -149,16 +137,10 @@ def metadata() -> dict[str, Any]:
                     "record_id": "Kennung des Datensatzes", "title": "Titel oder Sprecher/in",
                     "body": "Durchsuchter Text (bei Praxisbeispielen leer: deren Text steht in der Tabelle cases)"},
     }
-    for view in VIEWS:
-        tables[view.name] = {"title": view.title, "description": view.description, "columns": view.columns}
-    tables["build_info"] = {
-        "title": "Build-Informationen",
-        "description": "Woraus und wann diese Datenbank gebaut wurde.",
-        "columns": {"id": "Immer 1", "data_commit": "Git-Commit der Daten", "data_fingerprint":
-                    "SHA-256 über alle Datendateien", "built_at": "Zeitpunkt des Builds (UTC)",
-                    "schema_version": "Version des Datenbankschemas", "kb_version": "Version des Pakets kooperationswissen",
-                    "sqlite_version": "SQLite-Version beim Build", "counts": "Anzahl der Datensätze je Tabelle (JSON)"},
-    }
+    for view in views(factors):
+        tables[view.name] = _quotation_rights({"title": view.title, "description": view.description,
+                                               "columns": _columns(view.columns)}, view.columns)
+    tables[BUILD_INFO.name] = _table_entry(BUILD_INFO, None)
     return {
         "title": "Kooperationswissen",
         "description": "Offene Wissensbasis gelingender kommunaler Kooperation: Praxisbeispiele, Erfolgsfaktoren "
@@ -167,9 +149,11 @@ def metadata() -> dict[str, Any]:
         "license": "CC BY 4.0",
         "license_url": "https://creativecommons.org/licenses/by/4.0/deed.de",
         "source": "Kuratierte YAML-Daten (data/) aus öffentlichen Quellen, siehe Tabelle „Quellen“",
+        "plugins": {"datasette-dashboards": dashboard_config()},
         "databases": {DATABASE: {
             "title": "Kooperationswissen",
-            "description": "Alle veröffentlichten Daten in einer SQLite-Datei; SQL, JSON und CSV stehen offen.",
+            "description": "Alle veröffentlichten Daten in einer SQLite-Datei; SQL, JSON und CSV stehen offen. "
+                           f"Codierungen der Erfolgsfaktoren: {CODED}.",
             "tables": tables,
             "queries": {
                 "suche": {"title": "Suche", "description": "Durchsucht Praxisbeispiele, Zitate, Erfolgsfaktoren, "
@@ -181,7 +165,8 @@ def metadata() -> dict[str, Any]:
                                        "und Quelle. Leer lassen für alle.", "sql": CASES_BY_FACTOR_SQL},
                 "faktor_kookkurrenz": {"title": "Gemeinsam auftretende Erfolgsfaktoren",
                                        "description": "Wie oft zwei Erfolgsfaktoren im selben Praxisbeispiel "
-                                       "codiert sind.", "sql": COOCCURRENCE_SQL},
+                                       "mit Beleg codiert sind, mit Jaccard-Index und den gemeinsamen "
+                                       "Praxisbeispielen (Sicht factor_cooccurrence).", "sql": COOCCURRENCE_SQL},
             },
         }},
     }
@@ -282,16 +267,63 @@ Diese Regeln gelten für jede Codierung eines Erfolgsfaktors in einem Praxisbeis
 """
 
 
-def codebook(data_dir: Path) -> str:
-    """docs/codebook.md: coding protocol and the success-factor codebook with anchor examples and counts."""
+def _records(data_dir: Path, kind: str) -> list[dict[str, Any]]:
+    """The records of a kind as loaded from YAML, in codebook order (position, id)."""
     from kb.load import kind_files, load_file
 
-    def records(kind: str) -> list[dict[str, Any]]:
-        out = []
-        for file in kind_files(data_dir, KINDS[kind]):
-            out.extend(r.data for r in load_file(file, KINDS[kind])[0])
-        return sorted(out, key=lambda r: (r.get("position", 0), r["id"]))
+    out = []
+    for file in kind_files(data_dir, KINDS[kind]):
+        out.extend(r.data for r in load_file(file, KINDS[kind])[0])
+    return sorted(out, key=lambda r: (r.get("position", 0), r["id"]))
 
+
+_DB_RECORDS = {
+    "case": "select id, title, 'public' as visibility from cases order by id",
+    "source": "select id, title, url from sources order by id",
+    "factor": "select f.*, group_id as \"group\", anchor_case_id as anchor_case from factors f "
+              "order by coalesce(position, 0), id",
+    "factor_group": "select * from factor_groups order by coalesce(position, 0), id",
+}
+
+
+def _db_records(conn: sqlite3.Connection, kind: str) -> list[dict[str, Any]]:
+    """Records of a built database in the shape ``_records`` reads them from YAML (for the codebook)."""
+    cursor = conn.execute(_DB_RECORDS[kind])
+    names = [d[0] for d in cursor.description]
+    out = [{k: v for k, v in zip(names, row) if v is not None} for row in cursor.fetchall()]
+    if kind == "factor":
+        for f in out:
+            f["alt_labels"] = json.loads(f.get("alt_labels") or "[]")
+    if kind == "case":
+        codings: dict[str, list[dict[str, Any]]] = {}
+        for case_id, factor, evidence, verbatim, source in conn.execute(
+                "select case_id, factor_id, evidence, verbatim, source_id from case_factors order by case_id, position"):
+            codings.setdefault(case_id, []).append(
+                {"factor": factor, "evidence": evidence, "verbatim": bool(verbatim), "source": source})
+        for case in out:
+            case["factors"] = codings.get(case["id"], [])
+    return out
+
+
+ANALYSIS_NOTE = f"""\
+## Für Analysen
+
+Die Codierungen stehen in der Tabelle `case_factors` (eine Zeile je Praxisbeispiel und Faktor, mit Beleg und
+Quelle) und als Matrix in der Sicht `case_factor_matrix`: eine Zeile je Praxisbeispiel, eine Spalte je Faktor (die
+Kennung mit `_` statt `-`), {CODED}. `case_factors_long` enthält dieselben Werte im langen Format,
+`factor_cooccurrence` die gemeinsam codierten Paare mit Jaccard-Index.
+"""
+
+
+def codebook(source: Path | sqlite3.Connection) -> str:
+    """The coding protocol and the success-factor codebook with anchor examples and counts, from the YAML
+    data (docs/codebook.md) or from a built database (the copy in the data package)."""
+    def records(kind: str) -> list[dict[str, Any]]:
+        return _records(source, kind) if isinstance(source, Path) else _db_records(source, kind)
+
+    origin = ("Erzeugt mit `kb generate` aus `data/vocabularies/factor_groups.yaml`, `factors.yaml` und den "
+              "Codierungen in `data/cases/`." if isinstance(source, Path) else
+              "Erzeugt mit `kb export` aus der veröffentlichten Datenbank.")
     cases = {c["id"]: c for c in records("case") if c.get("visibility", "public") == "public"}
     sources = {s["id"]: s for s in records("source")}
     codings: dict[str, dict[str, dict[str, Any]]] = {}  # factor → case → coding
@@ -311,9 +343,8 @@ def codebook(data_dir: Path) -> str:
 
     factors = records("factor")
     lines = ["# Codebuch und Codierprotokoll der Erfolgsfaktoren", "",
-             "Erzeugt mit `kb generate` aus `data/vocabularies/factor_groups.yaml`, `factors.yaml` und den "
-             "Codierungen in `data/cases/`. „Begriffe aus den Quellen“ sind die Rohbegriffe, die der Faktor "
-             "zusammenfasst; die Suche nutzt sie als Synonyme.", "", CODING_RULES,
+             f"{origin} „Begriffe aus den Quellen“ sind die Rohbegriffe, die der Faktor "
+             "zusammenfasst; die Suche nutzt sie als Synonyme.", "", CODING_RULES, ANALYSIS_NOTE,
              "## Übersicht", "", "| Erfolgsfaktor | Gruppe | Praxisbeispiele |", "|---|---|---:|"]
     groups = records("factor_group")
     lines += [f"| {f['label']} | {g['label']} | {len(codings.get(f['id'], {}))} |"

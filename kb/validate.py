@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from pathlib import Path
 from typing import Any, Iterator
@@ -9,8 +10,9 @@ from urllib.parse import urlparse
 
 from kb.ids import slugify
 from kb.load import LoadResult, PathKey, Record, load_data
-from kb.model import KINDS, PARTIAL_DATE_PATTERN, REVIEW_KEY, SLUG_PATTERN, Field
-from kb.problems import Problem, closest, display_path
+from kb.model import (FUTURE_YEARS, INT_RANGE, KINDS, MAX_ID_LENGTH, PARTIAL_DATE_PATTERN, REVIEW_KEY, SLUG_PATTERN,
+                      Field)
+from kb.problems import WARNING, Problem, closest, display_path, shown
 from kb.progress import Progress
 
 _SLUG = re.compile(SLUG_PATTERN)
@@ -46,8 +48,16 @@ _TYPE_NAMES = {"str": "Text", "int": "Zahl", "float": "Zahl", "bool": "Wahrheits
                "dict": "Abschnitt"}
 
 
+_URL = re.compile(r"https?://[^\s\"'<>\\^`{|}\x00-\x1f\x7f-\x9f]+")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # text fields may hold tab and line feed
+_CONTROL_OR_BREAK = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # single-line fields
+_HTML = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
+_DATE_RANGES = (("period_start", "period_end"), ("date", "date_end"))  # start before end, wherever both exist
+_SCALAR_TYPES = (bool, int, float)
+
+
 def valid_partial_date(value: str) -> bool:
-    if not _PARTIAL_DATE.match(value):
+    if not _PARTIAL_DATE.fullmatch(value):
         return False
     parts = [int(p) for p in value.split("-")]
     try:
@@ -62,33 +72,74 @@ def _check_value(record: Record, path: PathKey, field: Field, value: Any) -> Ite
     expected = TYPE_HINTS[field.type]
     if not _TYPE_CHECKS[field.type](value):
         shown = "leer" if value is None else _TYPE_NAMES.get(type(value).__name__, type(value).__name__)
+        if isinstance(value, float) and not math.isfinite(value):
+            shown = f"{shown} {value!r}".replace("nan", ".nan").replace("inf", ".inf")
+        if isinstance(value, _SCALAR_TYPES) and _TYPE_CHECKS[field.type]("text"):
+            expected += " (in Anführungszeichen, wenn YAML ihn sonst als Zahl oder true/false liest)"
         yield record.problem(path, f"falscher Typ ({shown})", expected)
         return
-    if isinstance(value, str) and not value.strip():
+    if isinstance(value, str):
+        yield from _check_text(record, path, field, value)
+        return
+    yield from _check_structure(record, path, field, value)
+
+
+def _check_text(record: Record, path: PathKey, field: Field, value: str) -> Iterator[Problem]:
+    expected = TYPE_HINTS[field.type]
+    if not value.strip():
         yield record.problem(path, "leerer Text", f"{expected}; unbekannte Angaben weglassen")
         return
-    if field.type in ("slug", "ref") and not _SLUG.match(value):
+    control = (_CONTROL if field.type == "text" else _CONTROL_OR_BREAK).search(value)
+    if control:
+        char = control.group()
+        what = "Zeilenumbruch" if char in "\n\r\u2028\u2029" else f"Steuerzeichen U+{ord(char):04X}"
+        yield record.problem(path, f"{what} an Stelle {control.start() + 1} ist hier nicht erlaubt",
+                             f"{expected} in einer Zeile, ohne Steuerzeichen")
+        return
+    if field.type == "text" and _HTML.search(value):
+        yield record.problem(path, f"enthält HTML ({_HTML.search(value).group()}); die Website zeigt es als Text, "
+                             "nicht als Formatierung", "Text ohne HTML (Absätze mit Leerzeile)", severity=WARNING)
+    if field.type in ("slug", "ref") and len(value) > MAX_ID_LENGTH:
+        yield record.problem(path, f"Kennung ist {len(value)} Zeichen lang", f"höchstens {MAX_ID_LENGTH} Zeichen")
+    elif field.type in ("slug", "ref") and not _SLUG.fullmatch(value):
         suggestion = slugify(value, max_words=len(value), max_length=len(value) * 2, drop_stopwords=False)
-        yield record.problem(path, f"'{value}' ist keine gültige Kennung", TYPE_HINTS["slug"], suggestion)
+        yield record.problem(path, f"'{shown(value)}' ist keine gültige Kennung", TYPE_HINTS["slug"], suggestion)
     elif field.type == "url":
-        parsed = urlparse(value)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc or " " in value:
-            yield record.problem(path, f"'{value}' ist keine gültige Adresse", expected)
-    elif field.type == "date":
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) or not valid_partial_date(value):
-            yield record.problem(path, f"'{value}' ist kein gültiges Datum", expected)
-    elif field.type == "partial_date":
-        if not valid_partial_date(str(value)):
-            yield record.problem(path, f"'{value}' ist kein gültiges Datum", expected)
+        if not _URL.fullmatch(value) or not urlparse(value).netloc:
+            yield record.problem(path, f"'{shown(value)}' ist keine gültige Adresse",
+                                 f"{expected}, ohne Leerzeichen und Anführungszeichen (sonst %20, %22, %27)")
+    elif field.type in ("date", "partial_date"):
+        yield from _check_date(record, path, field, value)
     elif field.type == "enum" and value not in field.choices:
-        yield record.problem(path, f"'{value}' ist nicht erlaubt", ", ".join(field.choices),
+        yield record.problem(path, f"'{shown(value)}' ist nicht erlaubt", ", ".join(field.choices),
                              closest(value, field.choices))
-    elif field.type == "str" and field.pattern and not re.match(field.pattern, value):
-        yield record.problem(path, f"'{value}' hat nicht das erwartete Format", field.pattern)
+    elif field.type == "str" and field.pattern and not re.fullmatch(field.pattern, value):
+        yield record.problem(path, f"'{shown(value)}' hat nicht das erwartete Format", field.pattern)
+
+
+def _check_date(record: Record, path: PathKey, field: Field, value: str) -> Iterator[Problem]:
+    expected = TYPE_HINTS[field.type]
+    if (field.type == "date" and len(value) != 10) or not valid_partial_date(value):
+        yield record.problem(path, f"'{shown(value)}' ist kein gültiges Datum", expected)
+    elif int(value[:4]) > dt.date.today().year + FUTURE_YEARS:
+        yield record.problem(path, f"'{shown(value)}' liegt mehr als {FUTURE_YEARS} Jahre in der Zukunft",
+                             "ein Datum, das die Quelle nennt (Tippfehler im Jahr?)")
+
+
+def _check_structure(record: Record, path: PathKey, field: Field, value: Any) -> Iterator[Problem]:
+    """Numbers, dates written as bare years, lists and objects."""
+    if field.type == "partial_date":
+        yield from _check_date(record, path, field, str(value))
     elif field.type in ("int", "float"):
-        if field.minimum is not None and value < field.minimum:
+        if isinstance(value, float) and not math.isfinite(value):
+            yield record.problem(path, f"{value!r} ist keine endliche Zahl".replace("nan", ".nan")
+                                 .replace("inf", ".inf"), TYPE_HINTS[field.type])
+        elif isinstance(value, int) and not INT_RANGE[0] <= value <= INT_RANGE[1]:
+            yield record.problem(path, f"{value} liegt außerhalb des speicherbaren Zahlenbereichs",
+                                 f"eine Zahl zwischen {INT_RANGE[0]} und {INT_RANGE[1]}")
+        elif field.minimum is not None and value < field.minimum:
             yield record.problem(path, f"{value} ist zu klein", f"mindestens {field.minimum:g}")
-        if field.maximum is not None and value > field.maximum:
+        elif field.maximum is not None and value > field.maximum:
             yield record.problem(path, f"{value} ist zu groß", f"höchstens {field.maximum:g}")
     elif field.type == "list":
         if len(value) < field.min_items:
@@ -99,7 +150,7 @@ def _check_value(record: Record, path: PathKey, field: Field, value: Any) -> Ite
             yield from _check_value(record, (*path, index), field.item, item)
             if field.item.type in ("ref", "str") and isinstance(item, str):
                 if item in seen:
-                    yield record.problem((*path, index), f"'{item}' steht doppelt in der Liste "
+                    yield record.problem((*path, index), f"'{shown(item)}' steht doppelt in der Liste "
                                          f"(schon an Position {seen[item] + 1})", "jeden Eintrag nur einmal")
                 seen.setdefault(item, index)
     elif field.type == "object":
@@ -137,8 +188,15 @@ def check_record(record: Record) -> Iterator[Problem]:
         if not any(name in record.data for name in group):
             yield record.problem((), f"eines der Felder {' oder '.join(group)} fehlt",
                                  f"{group[0]}: … (oder {', '.join(group[1:])}: …)")
+    for start, end in _DATE_RANGES:
+        first, last = str(record.data.get(start, "")), str(record.data.get(end, ""))
+        if first and last and valid_partial_date(first) and valid_partial_date(last):
+            common = min(len(first), len(last))  # 2018 vs 2017-05: compare the years only
+            if last[:common] < first[:common]:
+                yield record.problem((end,), f"'{last}' liegt vor {start} '{first}'",
+                                     f"{end} gleich oder nach {start}")
     if kind.id_matches_file and record.id and record.id != record.file.stem:
-        yield record.problem(("id",), f"Kennung '{record.id}' passt nicht zum Dateinamen '{record.file.name}'",
+        yield record.problem(("id",), f"Kennung '{shown(record.id)}' passt nicht zum Dateinamen '{record.file.name}'",
                              "Kennung gleich Dateiname ohne .yaml", record.file.stem)
 
 
@@ -176,7 +234,7 @@ def check_ids_and_refs(result: LoadResult) -> Iterator[Problem]:
                 continue
             if record.id in seen:
                 first = seen[record.id]
-                yield record.problem(("id",), f"Kennung '{record.id}' ist doppelt (schon in "
+                yield record.problem(("id",), f"Kennung '{shown(record.id)}' ist doppelt (schon in "
                                      f"{display_path(first.file)}:{first.where(('id',))[0]})",
                                      "eine eindeutige Kennung je Eintrag")
             else:
@@ -188,13 +246,13 @@ def check_ids_and_refs(result: LoadResult) -> Iterator[Problem]:
                 # Ids in an unparseable file are unknown, not missing: do not report them twice.
                 if value not in ids[field.ref] and field.ref not in result.unreadable_kinds:
                     target = KINDS[field.ref]
-                    yield record.problem(path, f"unbekannte Kennung '{value}'",
+                    yield record.problem(path, f"unbekannte Kennung '{shown(value)}'",
                                          f"Kennung aus {target.title} ({target.path})",
                                          closest(value, ids[field.ref]))
                 elif (len(path) == 1 and record.public and not ids[field.ref].get(value, record).public
                       and _needed(record, field)):
                     # the build leaves out links to unpublished records; this one the record cannot do without
-                    yield record.problem(path, f"'{value}' ist intern (visibility: internal) und wird nicht "
+                    yield record.problem(path, f"'{shown(value)}' ist intern (visibility: internal) und wird nicht "
                                          "veröffentlicht, dieser Eintrag aber schon; ohne die Angabe wäre er "
                                          "unvollständig", "einen veröffentlichten Eintrag oder diesen Eintrag "
                                          "ebenfalls auf visibility: internal setzen")

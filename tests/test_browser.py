@@ -52,6 +52,7 @@ PAGE_TYPES = {
     "handlungsfeld": "/kb/fields/elternarbeit",
     "karte": "/karte",
     "vergleich": "/vergleich?fall=offenbach-elternarbeit&fall=frankfurt-mo",
+    "auswertungen": "/auswertungen",
 }
 ENGLISH = re.compile(r"\b(Sort ascending|Sort descending|Facet by this|Hide this column|Show all columns|Apply|"
                      r"Powered by|This data as|Custom SQL|rows where|Next page|Advanced export|Search:)\b")
@@ -261,6 +262,8 @@ def test_every_page_type_fits_a_phone_and_speaks_german(browser, site, name, pat
         page.goto(path)
         if "karte" in name or name == "kommune":
             page.wait_for_selector("#kb-map[data-markers]")
+        if name == "auswertungen":
+            wait_for_charts(page)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= viewport["width"], (name, label, width)
         text = page.locator("body").inner_text()
@@ -274,6 +277,44 @@ def test_every_page_type_fits_a_phone_and_speaks_german(browser, site, name, pat
         if label != "narrow":
             page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
         context.close()
+
+
+def wait_for_charts(page) -> None:
+    from kb.charts import CHARTS
+
+    page.wait_for_function(f"document.querySelectorAll('.kb-chart-canvas svg').length == {len(CHARTS)}",
+                           timeout=60_000)
+
+
+def _shown(value) -> str:
+    """A number as the German charts show it (Vega with the German locale)."""
+    if isinstance(value, float):  # format ".2f", rounded like JavaScript's toFixed: the exact binary value, half up
+        from decimal import ROUND_HALF_UP, Decimal
+
+        return str(Decimal(value).quantize(Decimal("0.01"), ROUND_HALF_UP)).replace(".", ",")
+    return f"{value:,}".replace(",", ".") if isinstance(value, int) and value >= 10_000 else str(value)
+
+
+def test_charts_render_and_show_the_numbers_of_their_sql(page, site):
+    """Every mark of every chart, read from the drawn SVG, against the chart's SQL on the served database."""
+    from kb.charts import CHARTS
+
+    page.goto("/auswertungen")
+    wait_for_charts(page)
+    conn = sqlite3.connect(f"file:{site[1]}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    for chart in CHARTS:
+        tooltip = chart.spec["encoding"]["tooltip"]
+        labels = page.locator(f"#chart-{chart.slug} svg .role-mark [role=graphics-symbol]").evaluate_all(
+            "marks => marks.map(m => m.getAttribute('aria-label'))")
+        shown = sorted(tuple(dict(part.split(": ", 1) for part in label.split("; "))[t["title"]] for t in tooltip)
+                       for label in labels)
+        expected = sorted(tuple(_shown(row[t["field"]]) for t in tooltip) for row in conn.execute(chart.sql))
+        assert shown == expected and len(expected) > 5, chart.slug
+    by_factor = {r[0]: r[1] for r in conn.execute("select f.label, count(cf.case_id) from factors f "
+                                                    "left join case_factors cf on cf.factor_id = f.id group by f.id")}
+    bars = page.locator("#chart-haeufigkeit svg .role-mark [role=graphics-symbol]")
+    assert bars.count() == len(by_factor)  # factors that no case reports are drawn too (0 = nicht berichtet)
 
 
 def test_phone_reaches_results_without_scrolling_past_the_filters(browser, site):

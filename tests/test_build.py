@@ -22,7 +22,9 @@ def test_case_row_with_denormalised_facet_columns(fixture_db):
     assert [row[:-2] for row in rows(fixture_db, "select * from cases")] == [(
         "kassel-beispiel", "Kooperationsarbeit für Geflüchtete in Kassel", "kassel",
         "Ein Beispiel für Kooperationsarbeit, die auf Vertrauen und Förderung baut.",
-        "Jugendliche in Ausbildung bringen.", None, None, None, "2017", None, None, None,
+        "Jugendliche in Ausbildung bringen.", None, None, None,
+        "2017", "Jahr", None, None,  # a partial date and its precision (Jahr, Monat, Tag)
+        None, None, None,  # status, status_as_of and its precision
         None,  # bmbf_programme not stated: unknown, not true
         "public", '["Übergang Schule–Beruf"]', '["Verein", "Kammer"]', '["Vertrauen", "Empathie"]',
         '["Fachveranstaltung Kassel II"]', "hessen", "kreisfreie-stadt", 2017, 2018,
@@ -44,7 +46,7 @@ def test_link_and_child_rows(fixture_db):
                                                                ("kassel-beispiel", "doc", 1)]
     assert rows(fixture_db, "select * from person_roles") == [
         ("christine-knueppel", 0, "Geschäftsführerin Kulturzentrum Schlachthof e.V., Kassel", "schlachthof", None,
-         "news", "2018-06-12")]
+         "news", "2018-06-12", "Tag")]
     assert rows(fixture_db, "select * from event_people") == [("kassel2", 0, "christine-knueppel", "Podiumsgast", "news")]
     assert rows(fixture_db, "select * from quote_factors order by quote_id, position") == [
         ("alle", "vertrauen", 0), ("alle", "empathie", 1), ("bericht", "vertrauen", 0), ("knueppel", "vertrauen", 0)]
@@ -154,7 +156,7 @@ def test_analyst_views_flatten_the_links(fixture_db):
     assert rows(fixture_db, "select id, municipality, state, municipality_kind, start_year, presented_year, fields, "
                             "factors, partner_count, bmbf_programme from case_overview") == [
         ("kassel-beispiel", "Kassel", "Hessen", "Kreisfreie Stadt", 2017, 2018, "Übergang Schule–Beruf",
-         "Vertrauen; Empathie", 2, None)]
+         "Empathie; Vertrauen", 2, None)]  # codebook order: position, then id (the fixture sets no position)
     assert rows(fixture_db, "select case_id, factor, factor_group, evidence, verbatim, state from factor_codings") == [
         ("kassel-beispiel", "Vertrauen", "Beziehung & Haltung", "„großes Vertrauen“", 1, "Hessen"),
         ("kassel-beispiel", "Empathie", "Beziehung & Haltung", "Empathie", 0, "Hessen")]

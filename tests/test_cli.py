@@ -18,7 +18,7 @@ def run(*args):
 
 
 def test_commands_exist():
-    assert COMMANDS == ["build", "generate", "import-article", "new", "report", "serve", "validate"]
+    assert COMMANDS == ["build", "export", "generate", "import-article", "new", "release", "report", "serve", "validate"]
 
 
 @pytest.mark.parametrize("command", [[], *[[c] for c in COMMANDS]])
@@ -106,5 +106,26 @@ def test_unwritable_database_path_is_a_message_not_a_traceback(fixture_data, tmp
     blocker.write_text("kein Ordner")
     result = run("build", "--data", str(fixture_data), "--db", str(blocker / "kb.db"))
     assert result.exit_code == 1
-    assert result.output.startswith("Error: ") and str(blocker) in result.output
-    assert "Traceback" not in result.output
+    assert result.output == f"Fehler: existiert bereits (als Datei, wo ein Ordner nötig ist?): {blocker}\n"
+
+
+def test_unwritable_output_folder_is_one_german_line(fixture_data):
+    result = run("build", "--data", str(fixture_data), "--db", "/proc/kb.db")
+    assert result.exit_code == 1
+    assert re.fullmatch(r"Fehler: Datenbank /proc/\.kb\.db\.\d+\.tmp konnte nicht geschrieben werden: Datei lässt "
+                        r"sich nicht anlegen \(Ordner vorhanden und beschreibbar\?\)\n", result.output), result.output
+
+
+def test_build_removes_temp_files_of_killed_builds_only(fixture_data, tmp_path):
+    import subprocess
+
+    from kb.build import temp_path
+
+    db_path = tmp_path / "kb.db"
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a process id that no longer exists
+    stale, running = temp_path(db_path, gone.pid), temp_path(db_path, 1)  # pid 1 is always alive
+    stale.write_bytes(b"x" * 1000)
+    running.write_bytes(b"x")
+    assert run("build", "--data", str(fixture_data), "--db", str(db_path)).exit_code == 0
+    assert not stale.exists() and running.exists()

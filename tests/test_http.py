@@ -93,14 +93,16 @@ async def test_case_overview_exports_as_csv_that_parses(ds):
     import csv
     import io
 
-    response = await ds.client.get("/kb/case_overview.csv?_size=max")
+    response = await ds.client.get("/kb/case_overview.csv?_stream=on")
     assert response.status_code == 200
     table = list(csv.DictReader(io.StringIO(response.text)))
     count = (await ds.get_database("kb").execute("select count(*) from cases")).rows[0][0]
     assert len(table) == count
-    assert set(table[0]) == {"id", "title", "municipality", "state", "municipality_kind", "start_year",
-                             "presented_year", "period_start", "period_end", "status", "status_as_of",
+    assert set(table[0]) == {"id", "title", "municipality", "ags", "state", "municipality_kind", "start_year",
+                             "presented_year", "period_start", "period_start_precision", "period_end",
+                             "period_end_precision", "status", "status_as_of", "status_as_of_precision",
                              "bmbf_programme", "fields", "factors", "partner_count", "source_urls"}
+    assert all(row["ags"][0] == "0" for row in table if row["state"] == "Bayern")  # AGS is text: 09…
     assert all(row["factors"] and row["source_urls"].startswith("http") for row in table)
 
 

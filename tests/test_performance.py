@@ -71,7 +71,7 @@ def test_manifest_reuses_digests_of_unchanged_files_and_reads_changed_ones(fixtu
     assert is_current(fixture_data, db)
     read = []
     original = fingerprint.read
-    monkeypatch.setattr(fingerprint, "read", lambda file: read.append(file.name) or original(file))
+    monkeypatch.setattr(fingerprint, "read", lambda file, data_dir=None: read.append(file.name) or original(file, data_dir))
     assert is_current(fixture_data, db) and read == []  # metadata unchanged: nothing read
     events = fixture_data / "events.yaml"
     events.write_text(events.read_text(encoding="utf-8").replace("Kassel", "Kasel", 1), encoding="utf-8")

@@ -33,7 +33,7 @@ sources: [news]
 
 @pytest.mark.parametrize("content, expected", [
     pytest.param(CASE.replace("fields: [uebergang]", "fields: [uebergang"),
-                 ":5:8: YAML-Syntaxfehler: while parsing a flow sequence did not find expected ',' or ']' "
+                 ":5:8: YAML-Syntaxfehler in einer [Liste]: erwartet wurde „,“ oder „]“ (begonnen in Zeile 4) "
                  "(erwartet: gültiges YAML (Einrückung mit Leerzeichen, „: “ nach jedem Schlüssel))", id="syntax"),
     pytest.param(CASE + "title: Noch ein Titel\n",
                  ":9:1: title: Schlüssel doppelt (schon in Zeile 2); YAML würde den ersten Wert stillschweigend "
@@ -121,7 +121,7 @@ def test_slug_and_url_formats(fixture_data):
         f"{path}:1:7: id: 'News 2018' ist keine gültige Kennung (erwartet: Kennung aus a-z, 0-9, - und _ "
         "(z. B. 'kassel-2018'); meinten Sie 'news-2018'?)",
         f"{path}:2:8: url: 'www.example.org/seite' ist keine gültige Adresse "
-        "(erwartet: Adresse mit http:// oder https://)",
+        "(erwartet: Adresse mit http:// oder https://, ohne Leerzeichen und Anführungszeichen (sonst %20, %22, %27))",
     ]
 
 
@@ -191,7 +191,8 @@ def test_file_that_is_not_a_list(fixture_data):
 def test_non_utf8_file_is_a_problem_not_a_traceback(fixture_data):
     path = fixture_data / "series.yaml"
     path.write_bytes("- id: reihe\n  title: Gr\xfc\xdfe\n".encode("latin-1"))
-    assert problems(fixture_data)[0].startswith(f"{path}:1:1: Datei ist kein UTF-8")
+    assert problems(fixture_data)[0] == (f"{path}:2:12: Datei ist kein UTF-8: Byte 0xFC (in Latin-1/Windows-1252 "
+                                         "wäre das „ü“) (erwartet: in UTF-8 speichern)")
 
 
 def test_empty_case_file_is_a_problem(fixture_data):

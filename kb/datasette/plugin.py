@@ -23,7 +23,7 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup
 
 from kb import search
-from kb.datasette import case_list, routes
+from kb.datasette import case_list, limits, routes
 from kb.datasette.cards import DATABASE
 from kb.datasette.formats import german_date, german_number
 from kb.datasette.lists import LISTS, list_page
@@ -44,6 +44,7 @@ _MARK = re.compile(r"&lt;(/?)mark&gt;")
 @hookimpl
 def prepare_connection(conn):
     search.register_functions(conn)
+    limits.apply(conn)
 
 
 @hookimpl
@@ -81,7 +82,7 @@ def render_cell(value, column):
     if column == SNIPPET_COLUMN:
         # Escape everything, then let only the <mark> tags through: safe for any SQL result.
         return Markup(_MARK.sub(r"<\1mark>", html.escape(html.unescape(value))))
-    if column == LINK_COLUMN and re.fullmatch(r"/[\w/%.-]+", value):
+    if column == LINK_COLUMN and re.fullmatch(r"/(?!/)[\w/%.-]*", value):  # "//host/…" would leave the site
         return Markup(f'<a href="{html.escape(value)}">{html.escape(value)}</a>')
     return None
 

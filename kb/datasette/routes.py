@@ -11,6 +11,7 @@ from typing import Any
 from datasette.utils.asgi import Response
 
 from kb import search
+from kb.datasette.analysis import CHARTS_PATH, PACKAGE_PATH, charts_page, package_download
 from kb.datasette.case_list import CASES, Selection, chips
 from kb.datasette.cards import DATABASE, cards, record_url, rows
 from kb.datasette.pages import record_page, similar_cases
@@ -155,4 +156,5 @@ async def compare_page(datasette, request) -> Response:
 
 
 ROUTES = [(r"^/$", home), (rf"^{SEARCH_PATH}$", search_page), (rf"^{MAP_PATH}$", map_page),
-          (rf"^{COMPARE_PATH}$", compare_page)]
+          (rf"^{COMPARE_PATH}$", compare_page), (rf"^{CHARTS_PATH}$", charts_page),
+          (rf"^{PACKAGE_PATH.replace('.', '[.]')}$", package_download)]
