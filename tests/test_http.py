@@ -120,3 +120,8 @@ async def test_page_chrome_is_german(ds, path, german):
         assert word in visible or f'value="{word}"' in response.text, word
     for english in ("Apply", "Powered by", "This data as", "Custom SQL query", "Links from other tables"):
         assert english not in visible and f'value="{english}"' not in response.text, english
+
+
+async def test_the_menu_does_not_link_the_english_dashboard_pages(ds):
+    response = await ds.client.get("/kb")
+    assert 'href="/-/dashboards"' not in response.text
