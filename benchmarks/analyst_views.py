@@ -1,7 +1,7 @@
 """Benchmark: the analysts' views, the chart queries and ``kb export`` at scale, as ratios against reading
 every row of ``case_factors`` in the same process.
 
-Synthetic data only (``build_scale.make_data``: N generated cases labelled SYNTHETISCH in a temporary folder).
+Synthetic data only (``synth.make_data``: N generated cases labelled SYNTHETISCH in a temporary folder).
 
     python benchmarks/analyst_views.py --cases 10000
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import sqlite3
 
-import yaml
 import sys
 import tempfile
 import time
@@ -19,30 +18,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]  # this checkout's kb, not an installed one
 
-from build_scale import make_data  # noqa: E402
+from synth import make_data  # noqa: E402
 
 from kb.build import build_database  # noqa: E402
 from kb.charts import CHARTS  # noqa: E402
 from kb.package import export  # noqa: E402
 from kb.views import views  # noqa: E402
-
-
-def anchor_synthetic_codings(data: Path) -> None:
-    """Factors with a coverage note get a synthetic anchor case instead, once synthetic cases code them
-    (validation asks for exactly that)."""
-    path = data / "vocabularies" / "factors.yaml"
-    factors = yaml.safe_load(path.read_text(encoding="utf-8"))
-    open_notes = {f["id"]: f for f in factors if f.get("coverage_note")}
-    for case_file in sorted((data / "cases").glob("synthetisch-*.yaml")):
-        if not open_notes:
-            break
-        case = yaml.load(case_file.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-        for coding in case["factors"]:
-            factor = open_notes.pop(coding["factor"], None)
-            if factor:
-                del factor["coverage_note"]
-                factor["anchor_case"] = case["id"]
-    path.write_text(yaml.safe_dump(factors, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def timed(conn: sqlite3.Connection, sql: str) -> tuple[float, int]:
@@ -58,7 +39,6 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
         make_data(data, args.cases)
-        anchor_synthetic_codings(data)
         db_path = Path(tmp) / "kb.db"
         build_database(data, db_path)
         conn = sqlite3.connect(db_path)
