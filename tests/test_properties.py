@@ -1,6 +1,7 @@
 """Property tests: any bytes or generated record gives records or problems, never an exception;
 whatever validate accepts, build builds. Example counts are bounded so CI stays fast."""
 import math
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -13,11 +14,14 @@ from kb.build import build_database
 from kb.load import load_file
 from kb.model import KINDS
 from kb.problems import errors
+from kb.safe_yaml import compose
 from kb.validate import validate_dir
 
 FIXTURE_DATA = Path(__file__).resolve().parent / "fixtures" / "data"
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-BUILDS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# CI runs a fixed set of examples (reproducible); local runs explore new ones each time.
+REPRODUCIBLE = bool(os.environ.get("CI"))
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=REPRODUCIBLE)
+BUILDS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=REPRODUCIBLE)
 
 YAML_TEXT = st.text(alphabet=st.sampled_from(list("[]{}:,-&*!|>'\"#%@`?\\\t\n\r ab1.~\x00\x85\u2028\ufeffé")),
                     max_size=200)
@@ -34,7 +38,8 @@ def load_bytes(data: bytes, kind: str) -> tuple[list, list]:
 @given(st.binary(max_size=300), st.sampled_from(["case", "source"]))
 def test_any_bytes_give_records_or_problems(data, kind):
     records, problems = load_bytes(data, kind)
-    assert records or problems or not data.strip()
+    # no records and no problems only for a file without a YAML document (empty, blanks, comments)
+    assert records or problems or compose(data.decode("utf-8")) is None
 
 
 @FAST
