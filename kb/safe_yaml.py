@@ -25,6 +25,7 @@ Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_FILE_BYTES = 20_000_000  # the largest data file today is ~100 KB
 MAX_DEPTH = 50               # the model needs 5 levels (list → record → list → object → list)
+_DEPTH_HINT = "höchstens ein paar Ebenen (Liste → Datensatz → Liste → Abschnitt)"
 YAML_HINT = "gültiges YAML (Einrückung mit Leerzeichen, „: “ nach jedem Schlüssel)"
 
 # Characters YAML does not allow (it allows tab, line feed, carriage return, NEL and printable Unicode).
@@ -121,7 +122,24 @@ def compose(text: str) -> Node | None:
     Raises ``yaml.MarkedYAMLError`` for syntax errors and ``LimitExceeded`` for nesting, bad aliases
     and several documents.
     """
-    loader = Loader(text)
+    try:
+        return _compose(text, Loader)
+    except yaml.MarkedYAMLError as exc:
+        if "maximum nesting depth" not in (exc.problem or "") or exc.problem_mark is None:
+            raise
+        # Newer libyaml builds (PyPI wheels) stop at 1,000 levels while scanning ahead, before our
+        # MAX_DEPTH check sees the events: find our own, earlier place in the text before that point.
+        _compose(_text_before(text, exc.problem_mark), yaml.SafeLoader)
+        raise LimitExceeded(exc.problem_mark, f"mehr als {MAX_DEPTH} Ebenen verschachtelt", _DEPTH_HINT) from None
+
+
+def _text_before(text: str, mark: yaml.Mark) -> str:
+    lines = text.split("\n", mark.line + 1)
+    return "\n".join(lines[:mark.line] + [lines[mark.line][:mark.column]])
+
+
+def _compose(text: str, loader_class: type) -> Node | None:
+    loader = loader_class(text)
     try:
         anchors: dict[str, Node] = {}
         stack: list[Node] = []
@@ -171,8 +189,7 @@ def compose(text: str) -> Node | None:
             if isinstance(event, (SequenceStartEvent, MappingStartEvent)):
                 stack.append(node)
                 if len(stack) > MAX_DEPTH:
-                    raise LimitExceeded(event.start_mark, f"mehr als {MAX_DEPTH} Ebenen verschachtelt",
-                                        "höchstens ein paar Ebenen (Liste → Datensatz → Liste → Abschnitt)")
+                    raise LimitExceeded(event.start_mark, f"mehr als {MAX_DEPTH} Ebenen verschachtelt", _DEPTH_HINT)
         return root
     finally:
         loader.dispose()
