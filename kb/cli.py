@@ -293,7 +293,7 @@ def report(data_dir: Path, output: str) -> None:
     else:
         from rich.console import Console
 
-        terminal(result, Console(file=click.get_text_stream("stdout")))
+        terminal(result, Console(file=sys.stdout))
 
 
 @cli.command()
