@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's kb, not an installed one
 import synth  # noqa: E402
 
-from kb import fingerprint  # noqa: E402
+from kb import fingerprint, parse_cache  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -153,7 +153,7 @@ def main() -> None:
         print("largest objects: " + ", ".join(f"{name} {mb:.1f} MB" for name, mb in largest_objects(db)))
         if args.keep:
             args.keep.mkdir(parents=True, exist_ok=True)
-            for file in (db, fingerprint.manifest_path(db)):
+            for file in (db, fingerprint.manifest_path(db), parse_cache.cache_path(db)):
                 shutil.copy(file, args.keep / file.name)
 
 

@@ -34,6 +34,7 @@ from kb.fingerprint import write_manifest
 from kb.gitdates import DATED_KINDS, Dates, record_dates
 from kb.load import Record
 from kb.model import KINDS, Field, Kind
+from kb.parse_cache import ParseCache
 from kb.problems import BuildError, DataError, errors, sqlite_error_text
 from kb.progress import Progress
 from kb.search_index import write_search_index
@@ -366,7 +367,7 @@ def build_database(data_dir: Path | str, db_path: Path | str, progress: Progress
     started = time.perf_counter()
     data_dir, db_path = Path(data_dir), Path(db_path)
     progress = progress or (lambda stage, done, total: None)
-    result, problems = validate_dir(data_dir, progress)
+    result, problems = validate_dir(data_dir, progress, db_path)
     if errors(problems):
         raise DataError(errors(problems))
     records = published_records(result.records)
@@ -416,6 +417,7 @@ def build_database(data_dir: Path | str, db_path: Path | str, progress: Progress
             os.fsync(handle.fileno())
         os.replace(tmp_path, db_path)
         write_manifest(db_path, data_dir, result.files)
+        ParseCache(db_path).store(result.files, result.clean)
     except sqlite3.OperationalError as exc:  # unwritable folder, full disk …
         raise BuildError(f"Datenbank {tmp_path} konnte nicht geschrieben werden: {sqlite_error_text(exc)}") from exc
     finally:

@@ -23,7 +23,7 @@ def read(file: Path, data_dir: Path | None = None) -> tuple[bytes | None, list[P
     """The bytes of a file (read as safely as validation does: a FIFO or a link to /dev/zero must not
     hang), the problems if it cannot be read, and its manifest entry. Metadata is taken before reading,
     so a file changed while it is read looks changed next time."""
-    key = _stat_key(file)
+    key = stat_key(file)
     data, problems = read_bytes(file, data_dir)
     content = data if data is not None else repr([p.format() for p in problems]).encode()
     return data, problems, [*key, hashlib.sha256(content).hexdigest()]
@@ -41,7 +41,7 @@ def data_files(data_dir: Path) -> list[Path]:
     return sorted(data_dir.rglob("*.yaml"))
 
 
-def _stat_key(path: Path) -> list[int]:
+def stat_key(path: Path) -> list[int]:
     try:
         st = path.stat()
     except OSError:  # a dangling link: reading reports it
@@ -61,7 +61,8 @@ def write_manifest(db_path: Path, data_dir: Path, manifest: Manifest) -> None:
     os.replace(tmp, target)
 
 
-def _known(db_path: Path | None, data_dir: Path) -> dict[str, list]:
+def recorded(db_path: Path | None, data_dir: Path) -> Manifest:
+    """The manifest the database at ``db_path`` was built from, if it was built from ``data_dir``."""
     if db_path is None:
         return {}
     try:
@@ -74,10 +75,10 @@ def _known(db_path: Path | None, data_dir: Path) -> dict[str, list]:
 def data_fingerprint(data_dir: Path, db_path: Path | None = None) -> str:
     """Fingerprint of every ``*.yaml`` under ``data_dir``. With ``db_path``, files whose metadata matches
     the database's manifest keep their recorded digest; all others are read."""
-    known = _known(db_path, data_dir)
+    known = recorded(db_path, data_dir)
     current: Manifest = {}
     for file in data_files(data_dir):
         relative = file.relative_to(data_dir).as_posix()
         entry = known.get(relative)
-        current[relative] = entry if entry is not None and entry[:4] == _stat_key(file) else read(file, data_dir)[2]
+        current[relative] = entry if entry is not None and entry[:4] == stat_key(file) else read(file, data_dir)[2]
     return combine(current)

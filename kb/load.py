@@ -18,6 +18,7 @@ import yaml
 
 from kb import fingerprint
 from kb.model import KINDS, Kind
+from kb.parse_cache import ParseCache, Parsed
 from kb.progress import Progress
 from kb.problems import ERROR, Problem, closest, display_path
 from kb.safe_yaml import MAX_DEPTH, LimitExceeded, compose, decode, limit_problem, read_text, syntax_problem
@@ -75,6 +76,7 @@ class LoadResult:
     unreadable_kinds: set[str] = field(default_factory=set)  # a file of theirs could not be parsed
     files: fingerprint.Manifest = field(default_factory=dict)  # every file read, with its digest
     checked: bool = False  # the per-record checks ran while loading (their problems are in ``problems``)
+    clean: dict[str, Parsed] = field(default_factory=dict)  # files without any problem, for the parse cache
 
     @property
     def fingerprint(self) -> str:
@@ -243,14 +245,19 @@ def _workers(files: int) -> int:
     return min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
 
 
-def load_data(data_dir: Path, check: Check | None = None, progress: Progress | None = None) -> LoadResult:
+def load_data(data_dir: Path, check: Check | None = None, progress: Progress | None = None,
+              db_path: Path | None = None) -> LoadResult:
     """Load every kind's files under ``data_dir``; problems are collected, never raised.
 
     Each file is read once (its digest goes into ``files``). ``check`` runs on each file's records
     right after parsing; large data sets are parsed (and checked) in parallel worker processes.
+    With ``db_path`` (and ``check``), files unchanged since that database was built come from its
+    parse cache (``kb.parse_cache``) without being read.
     """
     result = LoadResult({name: [] for name in KINDS}, [], checked=check is not None)
-    jobs = [(file, kind.name) for kind in KINDS.values() for file in kind_files(data_dir, kind)]
+    all_jobs = [(file, kind.name) for kind in KINDS.values() for file in kind_files(data_dir, kind)]
+    cached = _from_cache(data_dir, db_path, all_jobs) if db_path is not None and check is not None else {}
+    jobs = [job for job in all_jobs if job[0] not in cached]
     chunks = [jobs[i:i + _CHUNK] for i in range(0, len(jobs), _CHUNK)]
     workers = _workers(len(jobs))
     loaded: list[tuple] = []
@@ -262,14 +269,38 @@ def load_data(data_dir: Path, check: Check | None = None, progress: Progress | N
             loaded.extend(part)
             if progress:
                 progress("Dateien lesen und prüfen", len(loaded), len(jobs))
-    for (file, kind_name), (found, file_problems, entry) in zip(jobs, loaded):
-        result.files[file.relative_to(data_dir).as_posix()] = entry
+    parsed = dict(zip(jobs, loaded))
+    for file, kind_name in all_jobs:  # in file order, whether parsed or cached
+        found, file_problems, entry = parsed.get((file, kind_name)) or cached[file]
+        relative = file.relative_to(data_dir).as_posix()
+        result.files[relative] = entry
         result.records[kind_name].extend(found)
         result.problems.extend(file_problems)
         if not found and file_problems:
             result.unreadable_kinds.add(kind_name)
-    result.problems.extend(_stray_files(data_dir, {file for file, _ in jobs}))
+        if not file_problems:
+            result.clean[relative] = (kind_name, [(r.data, r.index) for r in found])
+    result.problems.extend(_stray_files(data_dir, {file for file, _ in all_jobs}))
     return result
+
+
+def _from_cache(data_dir: Path, db_path: Path, jobs: list[tuple[Path, str]]) -> dict[Path, tuple]:
+    """(records, no problems, manifest entry) of every file whose metadata still matches the manifest of
+    ``db_path`` and whose records are in its parse cache."""
+    known = fingerprint.recorded(db_path, data_dir)
+    current: dict[str, tuple[Path, str, list]] = {}
+    for file, kind_name in jobs:
+        relative = file.relative_to(data_dir).as_posix()
+        entry = known.get(relative)
+        if entry is not None and entry[:4] == fingerprint.stat_key(file):
+            current[relative] = (file, kind_name, entry)
+    hits = ParseCache(db_path).get({relative: (entry[4], kind_name)
+                                    for relative, (_, kind_name, entry) in current.items()})
+    out = {}
+    for relative, items in hits.items():
+        file, kind_name, entry = current[relative]
+        out[file] = ([Record(KINDS[kind_name], data, file, None, index) for data, index in items], [], entry)
+    return out
 
 
 def _stray_files(data_dir: Path, known: set[Path]) -> list[Problem]:

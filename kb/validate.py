@@ -326,6 +326,8 @@ def validate(result: LoadResult) -> list[Problem]:
     return sorted(set(problems))
 
 
-def validate_dir(data_dir: Path, progress: Progress | None = None) -> tuple[LoadResult, list[Problem]]:
-    result = load_data(data_dir, check=record_problems, progress=progress)
+def validate_dir(data_dir: Path, progress: Progress | None = None,
+                 db_path: Path | None = None) -> tuple[LoadResult, list[Problem]]:
+    """Load and validate ``data_dir``; with ``db_path``, unchanged files come from its parse cache."""
+    result = load_data(data_dir, check=record_problems, progress=progress, db_path=db_path)
     return result, validate(result)

@@ -8,7 +8,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from kb import fingerprint, load
+from kb import fingerprint, load, parse_cache
 from kb import progress as progress_module
 from kb.progress import TerminalProgress
 from kb.build import build_database
@@ -162,3 +162,55 @@ def test_search_results_are_remembered_per_database_file_and_renewed_by_a_rebuil
     conn = sqlite3.connect(db)
     renewed = search.search(conn, "Kooperationsarbeit")
     assert renewed is not first and "case" not in renewed.totals
+
+
+def _parsed_files(monkeypatch) -> list[str]:
+    """Records the name of every file the loader parses from now on."""
+    parsed: list[str] = []
+    original = load.load_file
+
+    def counting(file, kind, data_dir=None, data=None):
+        parsed.append(file.name)
+        return original(file, kind, data_dir, data)
+
+    monkeypatch.setattr(load, "load_file", counting)
+    return parsed
+
+
+def test_rebuild_parses_only_changed_files_and_equals_a_full_build(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    _synth().make_data(data, 30)
+    incremental, full = tmp_path / "incremental" / "kb.db", tmp_path / "full" / "kb.db"
+    build_database(data, incremental)
+    changed = data / "cases" / "synthetisch-000007.yaml"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("title: \"SYNTHETISCH", "title: \"SYNTHETISCH geändert", 1),
+                       encoding="utf-8")
+    (data / "cases" / "synthetisch-000011.yaml").unlink()
+    parsed = _parsed_files(monkeypatch)
+    build_database(data, incremental)
+    assert parsed == ["synthetisch-000007.yaml"]
+    title = sqlite3.connect(incremental).execute("select title from cases where id = 'synthetisch-000007'").fetchone()[0]
+    assert title.startswith("SYNTHETISCH geändert")
+    parsed.clear()
+    build_database(data, full)
+    assert len(parsed) > 30  # a new database has no cache: every file is parsed
+    assert incremental.read_bytes() == full.read_bytes()
+
+
+def test_parse_cache_keeps_per_file_checks_and_survives_damage(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    _synth().make_data(data, 5)
+    db = tmp_path / "kb.db"
+    build_database(data, db)
+    # the same content under another file name: the id no longer matches the file name
+    (data / "cases" / "synthetisch-000002.yaml").rename(data / "cases" / "umbenannt.yaml")
+    problems = [p.format() for p in validate_dir(data, db_path=db)[1]]
+    assert any("/cases/umbenannt.yaml:2:" in p and "Dateinamen" in p for p in problems), problems
+    (data / "cases" / "umbenannt.yaml").rename(data / "cases" / "synthetisch-000002.yaml")
+    parse_cache.cache_path(db).write_bytes(b"kein SQLite")
+    parsed = _parsed_files(monkeypatch)
+    build_database(data, db)
+    assert len(parsed) > 5  # a damaged cache is ignored, and replaced
+    parsed.clear()
+    build_database(data, db)
+    assert parsed == []
