@@ -145,7 +145,7 @@ _CACHE_SIZE = 256
 _CACHE_LOCK = threading.Lock()
 
 
-def _file_key(conn: sqlite3.Connection) -> tuple | None:
+def file_key(conn: sqlite3.Connection) -> tuple | None:
     """The database file with its modification time and size (any write changes them; kb's databases
     are written once and never in WAL mode), or None for an in-memory database."""
     path = next((row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"), "")
@@ -165,7 +165,7 @@ def search(conn: sqlite3.Connection, query: str, kind: str | None = None, limit:
     of a broad query costs ~1 s at 100k cases. Treat the result as read-only.
     """
     query = " ".join(text.tokens(query or ""))[:200]
-    key = _file_key(conn)
+    key = file_key(conn)
     if key is None:
         return _search(conn, query, kind, limit)
     key = (*key, query, kind, limit)

@@ -12,6 +12,7 @@ from kb import fingerprint, load, parse_cache
 from kb import progress as progress_module
 from kb.progress import TerminalProgress
 from kb.build import build_database
+from kb.datasette.pages import similar_cases
 from kb.serve import is_current
 from kb.validate import validate_dir
 
@@ -214,3 +215,25 @@ def test_parse_cache_keeps_per_file_checks_and_survives_damage(tmp_path, monkeyp
     parsed.clear()
     build_database(data, db)
     assert parsed == []
+
+
+SIMILAR_BY_SQL = """
+with shared as (
+  select case_id, count(distinct factor_id) as factors, 0 as fields from case_factors
+  where factor_id in (select factor_id from case_factors where case_id = :id) and case_id != :id group by case_id
+  union all
+  select case_id, 0, count(*) from case_fields
+  where field_id in (select field_id from case_fields where case_id = :id) and case_id != :id group by case_id)
+select case_id, sum(factors), sum(fields) from shared group by case_id
+order by sum(factors) * 2 + sum(fields) desc, sum(factors) desc, case_id limit 5
+"""
+
+
+def test_similar_cases_from_bit_sets_equal_the_ranking_in_sql(site_db):
+    conn = sqlite3.connect(f"file:{site_db}?immutable=1", uri=True)
+    case_ids = [case_id for (case_id,) in conn.execute("select id from cases")]
+    for case_id in case_ids:
+        expected = [tuple(row) for row in conn.execute(SIMILAR_BY_SQL, {"id": case_id})]
+        found = [(card.id, factors, fields) for card, factors, fields in similar_cases(conn, case_id)]
+        assert found == expected, case_id
+    assert len(case_ids) > 50

@@ -181,6 +181,68 @@ def facet_bits(conn: sqlite3.Connection, key: str) -> FacetBits:
         return _BITS[key]
 
 
+def database_key(conn: sqlite3.Connection) -> str:
+    """The database file ``conn`` reads, with its modification time and size (a rebuilt file is a new key)."""
+    return repr(search.file_key(conn))
+
+
+def warm(path: str) -> None:
+    """Read the bit sets of the database file ``path`` with a connection of its own (at start-up)."""
+    conn = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+    try:
+        facet_bits(conn, database_key(conn))
+    finally:
+        conn.close()
+
+
+def _add(planes: list[int], members: int) -> None:
+    """Add 1 for every case in ``members`` to a bit-sliced counter (plane i holds bit i of each count)."""
+    carry = members
+    for i, plane in enumerate(planes):
+        planes[i], carry = plane ^ carry, plane & carry
+        if not carry:
+            return
+    planes.append(carry)
+
+
+def _equal(planes: list[int], n: int) -> int:
+    """The cases whose count in a bit-sliced counter is exactly ``n`` (n = 0: a co-infinite set)."""
+    if n >> len(planes):
+        return 0
+    kept = -1
+    for i, plane in enumerate(planes):
+        kept &= plane if n >> i & 1 else ~plane
+    return kept
+
+
+def similar_rowids(bits: FacetBits, rowid: int, limit: int) -> list[tuple[int, int, int]]:
+    """(rowid, shared factors, shared Handlungsfelder) of the cases most like case ``rowid``: by shared factors
+    counting twice plus shared Handlungsfelder, then by factors, then by id (rowids follow the ids).
+
+    Counted for all cases at once on the bit sets (a few ms at 100k cases, against ~400 ms in SQL)."""
+    own = 1 << rowid
+    factors = [members for *_, members in bits.values["_faktor"] if members & own]
+    fields = [members for *_, members in bits.values["_feld"] if members & own]
+    factor_count: list[int] = []
+    field_count: list[int] = []
+    for members in factors:
+        _add(factor_count, members)
+    for members in fields:
+        _add(field_count, members)
+    levels = sorted(((f, d) for f in range(len(factors) + 1) for d in range(len(fields) + 1) if f or d),
+                    key=lambda level: (-2 * level[0] - level[1], -level[0]))
+    found: list[tuple[int, int, int]] = []
+    for f, d in levels:
+        members = _equal(factor_count, f) & _equal(field_count, d) & ~own
+        while members and len(found) < limit:
+            lowest = members & -members
+            found.append((lowest.bit_length() - 1, f, d))
+            members ^= lowest
+        if len(found) == limit:
+            break
+    return found
+
+
 _HITS: OrderedDict[tuple[str, str], int] = OrderedDict()
 _HITS_SIZE = 256  # searches remembered per process (~12 KB each at 100k cases)
 
@@ -276,16 +338,18 @@ class CaseFacet(Facet):
         size = self.get_facet_size()
         limit = self.ds.setting("facet_time_limit_ms")
         db = self.ds.get_database(self.database)
-        key = f"{db.path}:{db.mtime_ns}"
         filtered_sql = None
         if not only_case_filters(self.request.args) and " where " in self.sql:
             filtered_sql = f"select rowid from cases where id in (select id from ({self.sql}))"
         params = dict(self.params) if isinstance(self.params, dict) else self.params
 
         def count(conn: sqlite3.Connection) -> tuple[list[dict], list[str]]:
+            # read once per process and bounded by the data's size: never interrupted (under load an
+            # interrupted first read would be retried, and time out, on every request)
+            key = database_key(conn)
+            bits = facet_bits(conn, key)
             try:
                 with sqlite_timelimit(conn, limit):
-                    bits = facet_bits(conn, key)
                     filtered = (rowid_bits(r for (r,) in conn.execute(filtered_sql, params)) if filtered_sql
                                 else selection_bits(conn, key, bits, selection))
             except sqlite3.OperationalError as exc:

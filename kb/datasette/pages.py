@@ -10,6 +10,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from kb.datasette.case_list import database_key, facet_bits, similar_rowids
 from kb.datasette.cards import SOURCE_KINDS, Card, cards, record_url, rows
 from kb.datasette.formats import german_date, inner_quotes
 from kb.model import KINDS
@@ -70,25 +71,14 @@ def citation(conn: sqlite3.Connection, page: Page, base_url: str) -> str:
             f"gelingender kommunaler Kooperation. Stand: {german_date(data_date(conn))}. {base_url}{page.url}")
 
 
-SIMILAR_SQL = """
-with mine as (select factor_id from case_factors where case_id = :id),
-     my_fields as (select field_id from case_fields where case_id = :id),
-     shared as (
-       select case_id, count(distinct factor_id) as factors, 0 as fields from case_factors
-       where factor_id in (select factor_id from mine) and case_id != :id group by case_id
-       union all
-       select case_id, 0, count(*) from case_fields
-       where field_id in (select field_id from my_fields) and case_id != :id group by case_id)
-select case_id, sum(factors) as factors, sum(fields) as fields from shared group by case_id
-order by sum(factors) * 2 + sum(fields) desc, sum(factors) desc, case_id limit :limit
-"""
-
-
 def similar_cases(conn: sqlite3.Connection, case_id: str, limit: int = 5) -> list[tuple[Card, int, int]]:
-    """Cases ranked by shared factors (counting twice) and shared Handlungsfelder."""
-    found = rows(conn, SIMILAR_SQL, {"id": case_id, "limit": limit})
-    by_id = {c.id: c for c in cards(conn, "case", [r["case_id"] for r in found])}
-    return [(by_id[r["case_id"]], r["factors"], r["fields"]) for r in found if r["case_id"] in by_id]
+    """Cases ranked by shared factors (counting twice) and shared Handlungsfelder (``similar_rowids``)."""
+    own = conn.execute("select rowid from cases where id = ?", [case_id]).fetchone()
+    found = similar_rowids(facet_bits(conn, database_key(conn)), own[0], limit) if own else []
+    ids = dict(conn.execute(f"select rowid, id from cases where rowid in ({', '.join('?' * len(found))})",
+                            [rowid for rowid, _, _ in found]))
+    by_id = {c.id: c for c in cards(conn, "case", list(ids.values()))}
+    return [(by_id[ids[rowid]], factors, fields) for rowid, factors, fields in found if ids.get(rowid) in by_id]
 
 
 def _case(conn: sqlite3.Connection, case_id: str) -> Page | None:
