@@ -134,7 +134,7 @@ def test_failed_build_leaves_previous_database_byte_identical(fixture_data, tmp_
     assert "events.yaml:3:1: YAML-Syntaxfehler" in error.value.report()
     assert db_path.read_bytes() == before
     assert rows(db_path, "select count(*) from cases") == [(1,)]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "kb.db", "kb.db.manifest.json"]  # no temporary file
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "kb.db", "kb.db.manifest.json", "kb.db.parsed.sqlite"]  # no temporary file
 
 
 def test_crash_during_write_leaves_previous_database(fixture_data, tmp_path, monkeypatch):
@@ -149,7 +149,7 @@ def test_crash_during_write_leaves_previous_database(fixture_data, tmp_path, mon
     with pytest.raises(RuntimeError):
         build_database(fixture_data, db_path)
     assert db_path.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "kb.db", "kb.db.manifest.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "kb.db", "kb.db.manifest.json", "kb.db.parsed.sqlite"]
 
 
 def test_analyst_views_flatten_the_links(fixture_db):
