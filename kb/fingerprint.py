@@ -23,7 +23,7 @@ def read(file: Path, data_dir: Path | None = None) -> tuple[bytes | None, list[P
     """The bytes of a file (read as safely as validation does: a FIFO or a link to /dev/zero must not
     hang), the problems if it cannot be read, and its manifest entry. Metadata is taken before reading,
     so a file changed while it is read looks changed next time."""
-    key = stat_key(file)
+    key = _stat_key(file)
     data, problems = read_bytes(file, data_dir)
     content = data if data is not None else repr([p.format() for p in problems]).encode()
     return data, problems, [*key, hashlib.sha256(content).hexdigest()]
@@ -49,7 +49,7 @@ def data_files(data_dir: Path) -> dict[str, str]:
     return found
 
 
-def stat_key(path: Path | str) -> list[int]:
+def _stat_key(path: Path | str) -> list[int]:
     try:
         st = os.stat(path)
     except OSError:  # a dangling link: reading reports it
@@ -80,13 +80,17 @@ def recorded(db_path: Path | None, data_dir: Path) -> Manifest:
     return manifest.get("files", {}) if manifest.get("data_dir") == str(data_dir.resolve()) else {}
 
 
+def unchanged(known: Manifest, relative: str, file: Path | str) -> list | None:
+    """The recorded entry of a file if its metadata still matches it (the digest can then be trusted)."""
+    entry = known.get(relative)
+    return entry if entry is not None and entry[:4] == _stat_key(file) else None
+
+
 def data_fingerprint(data_dir: Path, db_path: Path | None = None) -> str:
     """Fingerprint of every ``*.yaml`` under ``data_dir``. With ``db_path``, files whose metadata matches
     the database's manifest keep their recorded digest; all others are read."""
     known = recorded(db_path, data_dir)
     current: Manifest = {}
     for relative, file in data_files(data_dir).items():
-        entry = known.get(relative)
-        current[relative] = entry if entry is not None and entry[:4] == stat_key(file) else \
-            read(Path(file), data_dir)[2]
+        current[relative] = unchanged(known, relative, file) or read(Path(file), data_dir)[2]
     return combine(current)

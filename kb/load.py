@@ -256,7 +256,8 @@ def load_data(data_dir: Path, check: Check | None = None, progress: Progress | N
     """
     result = LoadResult({name: [] for name in KINDS}, [], checked=check is not None)
     all_jobs = [(file, kind.name) for kind in KINDS.values() for file in kind_files(data_dir, kind)]
-    cached = _from_cache(data_dir, db_path, all_jobs) if db_path is not None and check is not None else {}
+    relatives = [file.relative_to(data_dir).as_posix() for file, _ in all_jobs]
+    cached = _from_cache(data_dir, db_path, all_jobs, relatives) if db_path is not None and check is not None else {}
     jobs = [job for job in all_jobs if job[0] not in cached]
     chunks = [jobs[i:i + _CHUNK] for i in range(0, len(jobs), _CHUNK)]
     workers = _workers(len(jobs))
@@ -270,9 +271,8 @@ def load_data(data_dir: Path, check: Check | None = None, progress: Progress | N
             if progress:
                 progress("Dateien lesen und prüfen", len(loaded), len(jobs))
     parsed = dict(zip(jobs, loaded))
-    for file, kind_name in all_jobs:  # in file order, whether parsed or cached
+    for (file, kind_name), relative in zip(all_jobs, relatives):  # in file order, whether parsed or cached
         found, file_problems, entry = parsed.get((file, kind_name)) or cached[file]
-        relative = file.relative_to(data_dir).as_posix()
         result.files[relative] = entry
         result.records[kind_name].extend(found)
         result.problems.extend(file_problems)
@@ -284,15 +284,15 @@ def load_data(data_dir: Path, check: Check | None = None, progress: Progress | N
     return result
 
 
-def _from_cache(data_dir: Path, db_path: Path, jobs: list[tuple[Path, str]]) -> dict[Path, tuple]:
+def _from_cache(data_dir: Path, db_path: Path, jobs: list[tuple[Path, str]],
+                relatives: list[str]) -> dict[Path, tuple]:
     """(records, no problems, manifest entry) of every file whose metadata still matches the manifest of
     ``db_path`` and whose records are in its parse cache."""
     known = fingerprint.recorded(db_path, data_dir)
     current: dict[str, tuple[Path, str, list]] = {}
-    for file, kind_name in jobs:
-        relative = file.relative_to(data_dir).as_posix()
-        entry = known.get(relative)
-        if entry is not None and entry[:4] == fingerprint.stat_key(file):
+    for (file, kind_name), relative in zip(jobs, relatives):
+        entry = fingerprint.unchanged(known, relative, file)
+        if entry is not None:
             current[relative] = (file, kind_name, entry)
     hits = ParseCache(db_path).get({relative: (entry[4], kind_name)
                                     for relative, (_, kind_name, entry) in current.items()})

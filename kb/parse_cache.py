@@ -30,7 +30,7 @@ def cache_path(db_path: Path) -> Path:
 
 
 class ParseCache:
-    """The records of clean files by (digest, kind); opened per build, written after a successful one."""
+    """The records of clean files by path, digest and kind; read per build, written after a successful one."""
 
     def __init__(self, db_path: Path):
         self.path = cache_path(db_path)
@@ -52,24 +52,34 @@ class ParseCache:
         if not wanted or not self.path.exists():
             return {}
         try:
-            with self._connect() as conn:
+            conn = self._connect()
+            try:
                 return {path: pickle.loads(blob)
                         for path, digest, kind, blob in conn.execute("SELECT path, digest, kind, records FROM parsed")
                         if wanted.get(path) == (digest, kind)}
-        except (sqlite3.DatabaseError, pickle.UnpicklingError, EOFError, OSError):
+            finally:
+                conn.close()
+        except (sqlite3.Error, pickle.UnpicklingError, EOFError, OSError):
             return {}  # a damaged cache: parse everything
 
     def store(self, manifest: Manifest, clean: dict[str, Parsed]) -> None:
-        """Keep exactly the clean files of this build (``relative path → (kind, records)``)."""
+        """Keep exactly the clean files of this build (``relative path → (kind, records)``). The database is
+        already in place: a cache that cannot be written (full disk …) only makes the next build slower."""
         keep = {(relative, manifest[relative][4], kind): records for relative, (kind, records) in clean.items()}
         try:
-            conn = self._connect()
-        except (sqlite3.DatabaseError, OSError):
-            self.path.unlink(missing_ok=True)
-            conn = self._connect()
-        with conn:
-            stored = set(conn.execute("SELECT path, digest, kind FROM parsed"))
-            conn.executemany("DELETE FROM parsed WHERE path = ?", [(key[0],) for key in stored - keep.keys()])
-            conn.executemany("INSERT INTO parsed VALUES (?, ?, ?, ?)",
-                             [(*key, pickle.dumps(keep[key], pickle.HIGHEST_PROTOCOL)) for key in keep.keys() - stored])
-        conn.close()
+            try:
+                conn = self._connect()
+            except sqlite3.DatabaseError:  # not a SQLite file: start a new one
+                self.path.unlink(missing_ok=True)
+                conn = self._connect()
+            try:
+                with conn:  # one transaction: a failed write leaves the previous, still correct entries
+                    stored = set(conn.execute("SELECT path, digest, kind FROM parsed"))
+                    conn.executemany("DELETE FROM parsed WHERE path = ?", [(key[0],) for key in stored - keep.keys()])
+                    conn.executemany("INSERT INTO parsed VALUES (?, ?, ?, ?)",
+                                     [(*key, pickle.dumps(keep[key], pickle.HIGHEST_PROTOCOL))
+                                      for key in keep.keys() - stored])
+            finally:
+                conn.close()
+        except (sqlite3.Error, OSError):
+            pass
